@@ -1,0 +1,25 @@
+#include "stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+namespace cs {
+
+double percentile(std::span<const double> values, double q) {
+  if (values.empty()) return 0;
+  std::vector<double> v(values.begin(), values.end());
+  std::sort(v.begin(), v.end());
+  double rank = q / 100.0 * double(v.size() - 1);
+  auto lo = size_t(std::floor(rank));
+  size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (rank - double(lo)) * (v[hi] - v[lo]);
+}
+
+double mean(std::span<const double> values) {
+  if (values.empty()) return 0;
+  return std::accumulate(values.begin(), values.end(), 0.0) / double(values.size());
+}
+
+}  // namespace cs

@@ -1,0 +1,56 @@
+#pragma once
+// Physical quantities as strong types, and the one parser that turns "25Gbps", "1.5us",
+// "100MB" or "200W" into them. Every value is stored in SI base units: seconds, bytes,
+// bits per second, watts, joules, flop/s. Bits and bytes are distinct dimensions.
+#include <compare>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace cs {
+
+enum class Dimension { size, duration, bandwidth, power, energy, speed, frequency };
+
+std::string_view dimension_name(Dimension d);
+// An example of a well-formed value, for error messages ("25Gbps" for a bandwidth).
+std::string_view dimension_example(Dimension d);
+
+template <Dimension D>
+struct Quantity {
+  double value = 0;  // in the SI unit of D
+  constexpr auto operator<=>(const Quantity&) const = default;
+  constexpr Quantity operator+(Quantity o) const { return {value + o.value}; }
+  constexpr Quantity operator-(Quantity o) const { return {value - o.value}; }
+  constexpr Quantity operator*(double k) const { return {value * k}; }
+  constexpr Quantity operator/(double k) const { return {value / k}; }
+  constexpr double operator/(Quantity o) const { return value / o.value; }
+  Quantity& operator+=(Quantity o) { value += o.value; return *this; }
+};
+
+using Bytes = Quantity<Dimension::size>;
+using Seconds = Quantity<Dimension::duration>;
+using BitsPerSecond = Quantity<Dimension::bandwidth>;
+using Watts = Quantity<Dimension::power>;
+using Joules = Quantity<Dimension::energy>;
+using FlopsPerSecond = Quantity<Dimension::speed>;
+using Hertz = Quantity<Dimension::frequency>;
+
+constexpr Seconds transfer_time(Bytes size, BitsPerSecond bw) { return {size.value * 8.0 / bw.value}; }
+constexpr double bytes_per_second(BitsPerSecond bw) { return bw.value / 8.0; }
+
+struct UnitError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Parses "<number><unit>" (spaces between allowed) for the expected dimension, in SI units.
+// Throws UnitError with a one-line message on a missing, unknown or wrong-dimension unit,
+// a malformed number, or a negative value.
+double parse_quantity(std::string_view text, Dimension expected);
+
+template <Dimension D>
+Quantity<D> parse(std::string_view text) { return {parse_quantity(text, D)}; }
+
+// Formats a value in SI units with the largest prefix that keeps it >= 1 ("25Gbps", "1.5us").
+std::string format_quantity(double si_value, Dimension d);
+
+}  // namespace cs

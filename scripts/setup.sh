@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs everything clustersim needs from Debian's packages, and nothing else.
+# Skips apt entirely when every package is already installed.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config git ca-certificates
+  libsimgrid-dev nlohmann-json3-dev libfmt-dev libboost-program-options-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  dataset-fashion-mnist parallel python3 python3-matplotlib python3-numpy
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "setup: installing ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,147 @@
+// clustersim: the command line. `run` simulates a scenario and writes its results,
+// `validate` only checks scenario files, `models` lists the model table.
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fmt/format.h>
+#include <iostream>
+#include <xbt/base.h>
+#include <simgrid/version.h>
+
+#include "cli/progress_bar.hpp"
+#include "output/result_dir.hpp"
+#include "run/simulation.hpp"
+#include "scenario/scenario.hpp"
+#include "training/model_zoo.hpp"
+#include "version.hpp"
+
+namespace po = boost::program_options;
+using namespace cs;
+
+namespace {
+
+constexpr const char* usage = R"(usage:
+  clustersim run FILE [--set /json/pointer=value]... [--out DIR] [--quiet]
+  clustersim validate FILE...
+  clustersim models
+  clustersim --version
+exit codes: 0 success, 2 bad input (scenario, overrides, command line), 1 any other failure)";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string simgrid_version() {
+  int major = 0, minor = 0, patch = 0;
+  sg_version_get(&major, &minor, &patch);
+  return fmt::format("{}.{}.{}", major, minor, patch);
+}
+
+void print_headline(const Scenario& s, const json& metrics, const std::string& out_dir) {
+  fmt::print("{}: {}\n", s.name, s.description);
+  for (const char* key : {"jobs_completed", "jct_mean_s", "jct_p99_s", "makespan_s", "iteration_time_mean_s",
+                          "network_payload_bytes", "energy_j"})
+    if (metrics.contains(key)) fmt::print("  {:<24} {}\n", key, metrics[key].dump());
+  fmt::print("results in {}/summary.json\n", out_dir);
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+  po::options_description opts;
+  std::vector<std::string> sets, files;
+  std::string out;
+  opts.add_options()("set", po::value(&sets), "override")("out", po::value(&out), "output directory")(
+      "quiet,q", "no progress bar, no headline")("file", po::value(&files));
+  po::positional_options_description pos;
+  pos.add("file", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+  po::notify(vm);
+  if (files.size() != 1) throw UsageError("run takes exactly one scenario file");
+  Scenario scenario = load_scenario(files[0], sets);
+  if (out.empty()) out = "out/" + scenario.name;
+  const bool quiet = vm.count("quiet") > 0;
+
+  auto wall_start = std::chrono::steady_clock::now();
+  RunOutput result;
+  {
+    ProgressBar bar(!quiet);
+    result = run_simulation(scenario, [&](double t, double f) { bar.update(t, f); });
+  }
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+
+  json files_written = json::array();
+  for (const auto& t : result.tables) files_written.push_back(t.name + ".csv");
+  json summary = {
+      {"clustersim", {{"version", CLUSTERSIM_VERSION}, {"commit", CLUSTERSIM_GIT_COMMIT}}},
+      {"simgrid_version", simgrid_version()},
+      {"scenario_file", scenario.file},
+      {"seed", scenario.seed},
+      {"scenario", scenario.resolved},
+      {"run",
+       {{"wall_clock_s", wall},
+        {"simulated_activities", result.activities},
+        {"activities_per_wall_s", wall > 0 ? double(result.activities) / wall : 0.0}}},
+      {"metrics", result.metrics},
+      {"files", files_written},
+  };
+  write_result_dir(out, summary.dump(2) + "\n", result.tables);
+  if (!quiet) print_headline(scenario, result.metrics, out);
+  return exit_code::ok;
+}
+
+int cmd_validate(const std::vector<std::string>& files) {
+  if (files.empty()) throw UsageError("validate takes one or more scenario files");
+  int status = exit_code::ok;
+  for (const auto& f : files) {
+    try {
+      Scenario s = load_scenario(f);
+      fmt::print("{}: ok ({})\n", f, s.name);
+    } catch (const BadInput& e) {
+      fmt::print(stderr, "error: {}\n", e.what());
+      status = exit_code::bad_input;
+    }
+  }
+  return status;
+}
+
+int cmd_models() {
+  fmt::print("{:<12} {:>14} {:>16}  source\n", "model", "parameters", "fp32 gradient");
+  for (const auto& m : model_zoo())
+    fmt::print("{:<12} {:>14.4g} {:>16}  {}\n", m.name, m.parameters,
+               format_quantity(fp32_gradient_bytes(m), Dimension::size), m.source);
+  return exit_code::ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+      fmt::print("{}\n", usage);
+      return args.empty() ? exit_code::bad_input : exit_code::ok;
+    }
+    if (args[0] == "--version") {
+      fmt::print("clustersim {} ({}), SimGrid {}\n", CLUSTERSIM_VERSION, CLUSTERSIM_GIT_COMMIT, simgrid_version());
+      return exit_code::ok;
+    }
+    std::string command = args[0];
+    args.erase(args.begin());
+    if (command == "run") return cmd_run(args);
+    if (command == "validate") return cmd_validate(args);
+    if (command == "models") return cmd_models();
+    throw UsageError(fmt::format("unknown command \"{}\"", command));
+  } catch (const BadInput& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return exit_code::bad_input;
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "error: {}\n{}\n", e.what(), usage);
+    return exit_code::bad_input;
+  } catch (const po::error& e) {
+    fmt::print(stderr, "error: {}\n{}\n", e.what(), usage);
+    return exit_code::bad_input;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return exit_code::failure;
+  }
+}

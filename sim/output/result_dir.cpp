@@ -1,0 +1,35 @@
+#include "result_dir.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace cs {
+namespace fs = std::filesystem;
+namespace {
+
+void write_atomically(const fs::path& target, const std::string& content) {
+  fs::path temporary = target;
+  temporary += ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << content;
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + temporary.string());
+  }
+  fs::rename(temporary, target);
+}
+
+}  // namespace
+
+void write_result_dir(const std::string& dir, const std::string& summary_json, const std::vector<Table>& tables) {
+  fs::create_directories(dir);
+  // A previous run's summary goes first, so that a crash below leaves no summary claiming
+  // the new CSVs belong to it.
+  fs::remove(fs::path(dir) / "summary.json");
+  for (const auto& t : tables) write_atomically(fs::path(dir) / (t.name + ".csv"), t.to_csv());
+  write_atomically(fs::path(dir) / "summary.json", summary_json);
+}
+
+}  // namespace cs

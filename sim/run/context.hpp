@@ -1,0 +1,43 @@
+#pragma once
+// What every actor of a run shares: the scenario, the platform, and the counters that the
+// reports read. Actors send through send() so that every byte is accounted on its links.
+#include <memory>
+#include <simgrid/s4u.hpp>
+
+#include "platform/build.hpp"
+#include "run/traffic.hpp"
+#include "scenario/scenario.hpp"
+
+namespace cs {
+
+struct Endpoint {
+  sg4::Mailbox* mailbox;
+  sg4::Host* host;
+};
+
+struct RunContext {
+  const Scenario& scenario;
+  const Platform& platform;
+  TrafficCounter traffic;
+  unsigned long long executions = 0;
+
+  // Starts a transfer of `bytes` from the calling actor's host; the receiver owns `payload`.
+  template <class T>
+  sg4::CommPtr send(const Endpoint& to, std::unique_ptr<T> payload, double bytes) {
+    traffic.add(sg4::this_actor::get_host(), to.host, bytes);
+    return to.mailbox->put_async(payload.release(), bytes);
+  }
+  // Busy for `seconds` on one core of the calling actor's host.
+  void compute(double seconds) {
+    if (seconds <= 0) return;
+    ++executions;
+    sg4::this_actor::execute(seconds * sg4::this_actor::get_host()->get_speed());
+  }
+};
+
+template <class T>
+std::unique_ptr<T> receive(sg4::Mailbox* mailbox) {
+  return std::unique_ptr<T>(mailbox->get<T>());
+}
+
+}  // namespace cs

@@ -1,0 +1,24 @@
+#pragma once
+// Runs one scenario in this process (SimGrid allows one simulation per process) and returns
+// its metrics and tables. Deterministic: the same scenario gives the same output, byte for byte.
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "output/table.hpp"
+#include "scenario/scenario.hpp"
+
+namespace cs {
+
+struct RunOutput {
+  nlohmann::json metrics;  // stable snake_case names with unit suffixes
+  std::vector<Table> tables;
+  unsigned long long activities = 0;  // SimGrid communications and executions started
+};
+
+// Called as simulated time advances, with the share of the workload done in [0, 1].
+using ProgressCallback = std::function<void(double simulated_s, double fraction_done)>;
+
+RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progress = {});
+
+}  // namespace cs

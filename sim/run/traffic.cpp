@@ -1,0 +1,23 @@
+#include "traffic.hpp"
+
+namespace cs {
+
+void TrafficCounter::add(const simgrid::s4u::Host* src, const simgrid::s4u::Host* dst, double bytes) {
+  auto [it, inserted] = routes_.try_emplace({src, dst});
+  if (inserted) {
+    std::vector<simgrid::s4u::Link*> links;
+    double latency = 0;
+    src->route_to(dst, links, &latency);
+    it->second.assign(links.begin(), links.end());
+  }
+  for (const auto* link : it->second) bytes_[link] += bytes;
+  payload_bytes_ += bytes;
+  ++messages_;
+}
+
+double TrafficCounter::bytes_on(const simgrid::s4u::Link* link) const {
+  auto it = bytes_.find(link);
+  return it == bytes_.end() ? 0 : it->second;
+}
+
+}  // namespace cs

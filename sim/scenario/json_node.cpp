@@ -1,0 +1,179 @@
+#include "json_node.hpp"
+
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+#include "core/text.hpp"
+
+namespace cs {
+namespace {
+
+std::string type_name(const json& v) {
+  if (v.is_string()) return "a string";
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_number()) return "a number";
+  if (v.is_array()) return "an array";
+  if (v.is_object()) return "an object";
+  return "null";
+}
+
+std::string escape_pointer_token(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+JsonNode JsonNode::child(const json& v, std::string_view key) const {
+  return JsonNode(v, file_, path_ + "/" + escape_pointer_token(key));
+}
+
+void JsonNode::expect(bool ok, std::string_view what) const {
+  if (!ok) fail(fmt::format("expected {}, got {}", what, type_name(*value_)));
+}
+
+void JsonNode::allow_keys(std::initializer_list<std::string_view> keys) const {
+  expect(value_->is_object(), "an object");
+  std::vector<std::string_view> allowed(keys);
+  for (const auto& [key, v] : value_->items()) {
+    bool known = false;
+    for (auto k : allowed) known = known || k == key;
+    if (!known)
+      child(v, key).fail(fmt::format("unknown key \"{}\"{}", key, did_you_mean(key, allowed)));
+  }
+}
+
+bool JsonNode::has(std::string_view key) const {
+  return value_->is_object() && value_->contains(key);
+}
+
+JsonNode JsonNode::at(std::string_view key) const {
+  expect(value_->is_object(), "an object");
+  auto it = value_->find(key);
+  if (it == value_->end()) fail(fmt::format("missing required key \"{}\"", key));
+  return child(*it, key);
+}
+
+std::optional<JsonNode> JsonNode::find(std::string_view key) const {
+  expect(value_->is_object(), "an object");
+  auto it = value_->find(key);
+  if (it == value_->end()) return std::nullopt;
+  return child(*it, key);
+}
+
+std::vector<JsonNode> JsonNode::items() const {
+  expect(value_->is_array(), "an array");
+  std::vector<JsonNode> out;
+  for (size_t i = 0; i < value_->size(); ++i) out.push_back(child((*value_)[i], std::to_string(i)));
+  return out;
+}
+
+std::string JsonNode::text() const {
+  expect(value_->is_string(), "a string");
+  return value_->get<std::string>();
+}
+
+std::string JsonNode::choice(std::initializer_list<std::string_view> allowed) const {
+  std::string v = text();
+  for (auto a : allowed)
+    if (a == v) return v;
+  std::vector<std::string_view> list(allowed);
+  std::string names;
+  for (auto a : allowed) names += (names.empty() ? "" : ", ") + std::string(a);
+  fail(fmt::format("unknown value \"{}\"{}; one of: {}", v, did_you_mean(v, list), names));
+}
+
+bool JsonNode::boolean() const {
+  expect(value_->is_boolean(), "a boolean");
+  return value_->get<bool>();
+}
+
+double JsonNode::number() const {
+  expect(value_->is_number(), "a number");
+  return value_->get<double>();
+}
+
+double JsonNode::number(double min, double max) const {
+  double v = number();
+  if (v < min || v > max) fail(fmt::format("{} is out of range [{}, {}]", v, min, max));
+  return v;
+}
+
+long long JsonNode::integer(long long min, long long max) const {
+  expect(value_->is_number_integer() || (value_->is_number_float() && value_->get<double>() == double(value_->get<long long>())),
+         "an integer");
+  auto v = value_->get<long long>();
+  if (v < min || v > max) fail(fmt::format("{} is out of range [{}, {}]", v, min, max));
+  return v;
+}
+
+double JsonNode::quantity(Dimension d) const {
+  if (value_->is_number())
+    fail(fmt::format("expected a {} with a unit such as {}, got the bare number {}", dimension_name(d),
+                     dimension_example(d), value_->dump()));
+  expect(value_->is_string(), fmt::format("a {} such as {}", dimension_name(d), dimension_example(d)));
+  try {
+    return parse_quantity(value_->get<std::string>(), d);
+  } catch (const UnitError& e) {
+    fail(e.what());
+  }
+}
+
+double JsonNode::positive_quantity(Dimension d) const {
+  double v = quantity(d);
+  if (!(v > 0)) fail(fmt::format("must be positive, got \"{}\"", value_->get<std::string>()));
+  return v;
+}
+
+std::string JsonNode::text_or(std::string_view key, std::string_view fallback) const {
+  auto n = find(key);
+  return n ? n->text() : std::string(fallback);
+}
+
+double JsonNode::number_or(std::string_view key, double fallback, double min, double max) const {
+  auto n = find(key);
+  return n ? n->number(min, max) : fallback;
+}
+
+long long JsonNode::integer_or(std::string_view key, long long fallback, long long min, long long max) const {
+  auto n = find(key);
+  return n ? n->integer(min, max) : fallback;
+}
+
+double JsonNode::quantity_or(std::string_view key, Dimension d, double fallback) const {
+  auto n = find(key);
+  return n ? n->quantity(d) : fallback;
+}
+
+json parse_json_text(const std::string& text, const std::string& file) {
+  try {
+    return json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
+  } catch (const json::parse_error& e) {
+    // Turn the byte offset into line and column: nlohmann's message has them, but wordily.
+    size_t line = 1, column = 1;
+    for (size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+      if (text[i] == '\n') ++line, column = 1;
+      else ++column;
+    }
+    std::string what = e.what();
+    auto colon = what.rfind(": ");
+    throw BadInput(fmt::format("{}:{}:{}: malformed JSON: {}", file, line, column,
+                               colon == std::string::npos ? what : what.substr(colon + 2)));
+  }
+}
+
+json read_json_file(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) throw BadInput(fmt::format("{}: cannot open the file", file));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse_json_text(buffer.str(), file);
+}
+
+}  // namespace cs

@@ -1,0 +1,100 @@
+#include <fmt/format.h>
+
+#include "scenario.hpp"
+
+namespace cs {
+namespace {
+
+HostSpec parse_host(const JsonNode& n, HostSpec defaults) {
+  n.allow_keys({"speed", "cores", "idle_power", "busy_power"});
+  HostSpec h = defaults;
+  if (auto s = n.find("speed")) h.speed_flops = s->positive_quantity(Dimension::speed);
+  h.cores = int(n.integer_or("cores", h.cores, 1, 4096));
+  auto idle = n.find("idle_power"), busy = n.find("busy_power");
+  if (bool(idle) != bool(busy)) n.fail("give both idle_power and busy_power, or neither");
+  if (idle) {
+    h.idle_w = idle->quantity(Dimension::power);
+    h.busy_w = busy->quantity(Dimension::power);
+    if (*h.busy_w < *h.idle_w) busy->fail("busy_power is below idle_power");
+  }
+  return h;
+}
+
+std::string resolve_path(const std::string& base_dir, const std::string& p) {
+  if (p.empty() || p[0] == '/' || base_dir.empty()) return p;
+  return base_dir + "/" + p;
+}
+
+LinkSpec parse_link(const JsonNode& n, const std::string& base_dir) {
+  n.allow_keys({"bandwidth", "latency", "loss_rate", "bandwidth_trace", "latency_trace"});
+  LinkSpec l;
+  l.bandwidth_bps = n.at("bandwidth").positive_quantity(Dimension::bandwidth);
+  l.latency_s = n.quantity_or("latency", Dimension::duration, 0);
+  l.loss_rate = n.number_or("loss_rate", 0, 0, 1);
+  if (l.loss_rate >= 1) n.at("loss_rate").fail("must be below 1");
+  auto trace = [&](std::string_view key, Dimension d) {
+    std::vector<TracePoint> points;
+    if (auto t = n.find(key)) {
+      try {
+        points = read_trace_file(resolve_path(base_dir, t->text()), d);
+      } catch (const BadInput& e) {
+        t->fail(e.what());
+      }
+    }
+    return points;
+  };
+  l.bandwidth_trace = trace("bandwidth_trace", Dimension::bandwidth);
+  l.latency_trace = trace("latency_trace", Dimension::duration);
+  return l;
+}
+
+int count(const JsonNode& n, std::string_view key, int max) { return int(n.at(key).integer(1, max)); }
+
+const HostSpec default_switch{};  // 1Tf, one core: switches compute only when a policy asks
+
+}  // namespace
+
+PlatformSpec parse_platform(const JsonNode& n, const std::string& base_dir) {
+  PlatformSpec p;
+  std::string kind = n.at("topology").choice({"star", "two_tier", "edge_dc"});
+  if (auto m = n.find("network_model"))
+    p.network_model = m->choice({"CM02", "LV08"}) == "CM02" ? NetworkModel::cm02 : NetworkModel::lv08;
+  if (auto w = n.find("tcp_window")) p.tcp_window_bytes = w->positive_quantity(Dimension::size);
+  auto switch_host = [&] { return n.has("switch") ? parse_host(n.at("switch"), default_switch) : default_switch; };
+  constexpr int max_hosts = 60000;  // SimGrid fails above ~65,000 actors (kernel map-count limit)
+  if (kind == "star") {
+    n.allow_keys({"topology", "network_model", "tcp_window", "hosts", "host", "link", "switch"});
+    p.topology = make_star({.hosts = count(n, "hosts", max_hosts),
+                            .host = parse_host(n.at("host"), HostSpec{}),
+                            .switch_host = switch_host(),
+                            .link = parse_link(n.at("link"), base_dir)});
+  } else if (kind == "two_tier") {
+    n.allow_keys({"topology", "network_model", "tcp_window", "racks", "hosts_per_rack", "host", "link", "uplink",
+                  "switch"});
+    int racks = count(n, "racks", 4096), per_rack = count(n, "hosts_per_rack", 4096);
+    if (racks * per_rack > max_hosts) n.at("racks").fail(fmt::format("more than {} hosts in all", max_hosts));
+    p.topology = make_two_tier({.racks = racks,
+                                .hosts_per_rack = per_rack,
+                                .host = parse_host(n.at("host"), HostSpec{}),
+                                .switch_host = switch_host(),
+                                .link = parse_link(n.at("link"), base_dir),
+                                .uplink = parse_link(n.at("uplink"), base_dir)});
+  } else {
+    n.allow_keys({"topology", "network_model", "tcp_window", "clients", "edges", "dc_servers", "client", "edge", "dc",
+                  "client_link", "edge_link", "wan", "dc_link", "switch"});
+    p.topology = make_edge_dc({.clients = count(n, "clients", max_hosts),
+                               .edges = count(n, "edges", 4096),
+                               .dc_servers = count(n, "dc_servers", 4096),
+                               .client = parse_host(n.at("client"), HostSpec{}),
+                               .edge = parse_host(n.at("edge"), HostSpec{}),
+                               .dc = parse_host(n.at("dc"), HostSpec{}),
+                               .switch_host = switch_host(),
+                               .client_link = parse_link(n.at("client_link"), base_dir),
+                               .edge_link = parse_link(n.at("edge_link"), base_dir),
+                               .wan = parse_link(n.at("wan"), base_dir),
+                               .dc_link = parse_link(n.at("dc_link"), base_dir)});
+  }
+  return p;
+}
+
+}  // namespace cs

@@ -1,0 +1,119 @@
+#include <algorithm>
+#include <fmt/format.h>
+#include <random>
+#include <set>
+
+#include "scenario.hpp"
+#include "training/model_zoo.hpp"
+
+namespace cs {
+
+std::vector<std::string> expand_name_range(const std::string& pattern) {
+  auto open = pattern.find('['), dash = pattern.find('-', open), close = pattern.find(']', dash);
+  if (open == std::string::npos || dash == std::string::npos || close != pattern.size() - 1) return {pattern};
+  int lo = 0, hi = 0;
+  try {
+    lo = std::stoi(pattern.substr(open + 1, dash - open - 1));
+    hi = std::stoi(pattern.substr(dash + 1, close - dash - 1));
+  } catch (const std::exception&) {
+    return {pattern};
+  }
+  std::vector<std::string> out;
+  for (int i = lo; i <= hi; ++i) out.push_back(pattern.substr(0, open) + std::to_string(i));
+  return out;
+}
+
+namespace {
+
+// Hands out compute hosts to jobs that give a count instead of names.
+class Placer {
+ public:
+  Placer(std::vector<std::string> hosts, const std::string& policy, std::uint64_t seed) : hosts_(std::move(hosts)) {
+    if (policy == "random") std::shuffle(hosts_.begin(), hosts_.end(), std::mt19937_64(seed));
+  }
+  size_t size() const { return hosts_.size(); }
+  std::string next() { return hosts_[cursor_++ % hosts_.size()]; }
+
+ private:
+  std::vector<std::string> hosts_;
+  size_t cursor_ = 0;
+};
+
+std::vector<std::string> host_list(const JsonNode& n, const Topology& topo, Placer& placer, long long min_count) {
+  std::vector<std::string> names;
+  if (n.raw().is_number()) {
+    auto count = n.integer(min_count, 1 << 20);
+    if (size_t(count) > placer.size())
+      n.fail(fmt::format("{} hosts asked for, the platform has {} compute hosts", count, placer.size()));
+    for (long long i = 0; i < count; ++i) names.push_back(placer.next());
+    return names;
+  }
+  for (const auto& item : n.items())
+    for (auto& name : expand_name_range(item.text())) {
+      auto index = topo.find(name);
+      if (!index) item.fail(fmt::format("no host named \"{}\" in the platform", name));
+      if (topo.nodes[*index].role != NodeRole::compute)
+        item.fail(fmt::format("\"{}\" is a {}, not a compute host", name, role_name(topo.nodes[*index].role)));
+      names.push_back(std::move(name));
+    }
+  if ((long long)names.size() < min_count) n.fail(fmt::format("at least {} hosts needed", min_count));
+  std::set<std::string> seen;
+  for (const auto& name : names)
+    if (!seen.insert(name).second) n.fail(fmt::format("\"{}\" is listed twice", name));
+  return names;
+}
+
+JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer& placer) {
+  n.allow_keys({"name", "model", "gradient_size", "workers", "aggregation", "servers", "iterations", "compute",
+                "arrival"});
+  JobSpec j;
+  j.name = n.text_or("name", fmt::format("job{}", index));
+  if (n.has("model") == n.has("gradient_size")) n.fail("give either \"model\" or \"gradient_size\"");
+  if (auto m = n.find("model")) {
+    auto found = find_model(m->text());
+    if (!found) {
+      std::string names;
+      for (const auto& z : model_zoo()) names += (names.empty() ? "" : ", ") + std::string(z.name);
+      m->fail(fmt::format("unknown model \"{}\"; known: {}", m->text(), names));
+    }
+    j.model = std::string(found->name);
+    j.gradient_bytes = fp32_gradient_bytes(*found);
+  } else {
+    j.model = "custom";
+    j.gradient_bytes = n.at("gradient_size").positive_quantity(Dimension::size);
+  }
+  j.workers = host_list(n.at("workers"), topo, placer, 1);
+  std::string kind = n.find("aggregation") ? n.at("aggregation").choice({"ps", "ring"}) : "ps";
+  j.aggregation = kind == "ps" ? AggregationKind::parameter_server : AggregationKind::ring_allreduce;
+  if (j.aggregation == AggregationKind::parameter_server) {
+    j.servers = n.has("servers") ? host_list(n.at("servers"), topo, placer, 1) : std::vector{placer.next()};
+  } else {
+    if (n.has("servers")) n.at("servers").fail("ring all-reduce has no parameter servers");
+    if (j.workers.size() < 2) n.at("workers").fail("ring all-reduce needs at least 2 workers");
+  }
+  j.iterations = n.at("iterations").integer(1, 100000000);
+  j.compute_s = n.at("compute").quantity(Dimension::duration);
+  j.arrival_s = n.quantity_or("arrival", Dimension::duration, 0);
+  return j;
+}
+
+}  // namespace
+
+TrainingWorkload parse_training(const JsonNode& w, const JsonNode& policies, const Topology& topo, std::uint64_t seed) {
+  w.allow_keys({"kind", "jobs"});
+  std::string placement = policies.find("placement") ? policies.at("placement").choice({"pack", "random"}) : "pack";
+  auto compute = topo.names_with_role(NodeRole::compute);
+  if (compute.empty()) w.fail(fmt::format("a training workload needs compute hosts; the {} topology has none", topo.kind));
+  Placer placer(compute, placement, seed);
+  TrainingWorkload t;
+  auto jobs = w.at("jobs").items();
+  if (jobs.empty()) w.at("jobs").fail("no jobs");
+  std::set<std::string> names;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    t.jobs.push_back(parse_job(jobs[i], i, topo, placer));
+    if (!names.insert(t.jobs.back().name).second) jobs[i].at("name").fail("a job of that name exists already");
+  }
+  return t;
+}
+
+}  // namespace cs

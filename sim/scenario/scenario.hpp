@@ -1,0 +1,70 @@
+#pragma once
+// A validated scenario: every quantity in SI units, every name resolved. Nothing in here can
+// make SimGrid assert: load_scenario() rejects anything that could.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "json_node.hpp"
+#include "platform/topology.hpp"
+
+namespace cs {
+
+enum class NetworkModel { cm02, lv08 };
+
+struct PlatformSpec {
+  NetworkModel network_model = NetworkModel::cm02;
+  double tcp_window_bytes = 4194304;  // SimGrid's TCP-gamma: caps bandwidth at window / (2 x latency)
+  Topology topology;
+};
+
+enum class AggregationKind { parameter_server, ring_allreduce };
+
+struct JobSpec {
+  std::string name;
+  std::string model;  // a model_zoo name, or "custom" when the gradient size was given
+  double gradient_bytes;
+  std::vector<std::string> workers;
+  std::vector<std::string> servers;  // parameter-server shards; empty for ring all-reduce
+  AggregationKind aggregation;
+  long long iterations;
+  double compute_s;  // per iteration, on the worker's device
+  double arrival_s;
+};
+
+struct TrainingWorkload {
+  std::vector<JobSpec> jobs;
+};
+
+struct OutputSpec {
+  bool iterations_csv = true;
+  bool links_csv = true;
+  bool hosts_csv = true;
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  double until_s = 0;  // 0: until the workload completes
+  PlatformSpec platform;
+  TrainingWorkload training;
+  OutputSpec outputs;
+  json resolved;  // the document after overrides, as run
+};
+
+// Reads, applies "--set /json/pointer=value" overrides, and validates. Throws BadInput.
+Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides = {});
+Scenario parse_scenario(const json& document, const std::string& file);
+
+// Pieces, exposed for tests.
+void apply_override(json& document, const std::string& assignment);
+PlatformSpec parse_platform(const JsonNode& node, const std::string& base_dir);
+TrainingWorkload parse_training(const JsonNode& workload, const JsonNode& policies, const Topology& topology,
+                                std::uint64_t seed);
+std::vector<TracePoint> read_trace_file(const std::string& path, Dimension value_dimension);
+// "host[0-3]" -> host0 host1 host2 host3; anything else unchanged.
+std::vector<std::string> expand_name_range(const std::string& pattern);
+
+}  // namespace cs

@@ -1,0 +1,127 @@
+#include "data_parallel.hpp"
+
+#include <fmt/format.h>
+
+namespace cs {
+namespace {
+
+// The payload of every gradient and result message: the bytes are SimGrid's to time,
+// these fields only say whose it is.
+struct GradientMessage {
+  size_t from;
+  long long iteration;
+};
+
+struct JobActors {
+  RunContext& ctx;
+  TrainingState& state;
+  size_t job;
+
+  const JobSpec& spec() const { return state.workload.jobs[job]; }
+  Endpoint worker(size_t rank) const {
+    return {sg4::Mailbox::by_name(fmt::format("j{}/w{}", job, rank)), ctx.platform.host(spec().workers[rank])};
+  }
+  Endpoint server(size_t shard) const {
+    return {sg4::Mailbox::by_name(fmt::format("j{}/ps{}", job, shard)), ctx.platform.host(spec().servers[shard])};
+  }
+  void iteration_done(size_t rank, long long it, double start, double compute_end) const {
+    if (rank == 0) state.iterations.push_back({job, it, start, compute_end, sg4::Engine::get_clock()});
+  }
+  void worker_done() const {
+    JobRecord& r = state.jobs[job];
+    if (++r.workers_done == spec().workers.size()) {
+      r.finish_s = sg4::Engine::get_clock();
+      ++state.jobs_finished;
+    }
+  }
+
+  void ps_worker(size_t rank) const {
+    Endpoint self = worker(rank);
+    std::vector<Endpoint> servers;
+    for (size_t s = 0; s < spec().servers.size(); ++s) servers.push_back(server(s));
+    const double shard_bytes = spec().gradient_bytes / double(servers.size());
+    std::vector<GradientMessage*> results(servers.size());
+    for (long long it = 0; it < spec().iterations; ++it) {
+      double start = sg4::Engine::get_clock();
+      ctx.compute(spec().compute_s);
+      double compute_end = sg4::Engine::get_clock();
+      std::vector<sg4::CommPtr> comms;
+      for (const auto& s : servers) comms.push_back(ctx.send(s, std::make_unique<GradientMessage>(rank, it), shard_bytes));
+      for (auto& r : results) comms.push_back(self.mailbox->get_async<GradientMessage>(&r));
+      sg4::Comm::wait_all(comms);
+      for (auto* r : results) delete r;
+      iteration_done(rank, it, start, compute_end);
+    }
+    worker_done();
+  }
+
+  void ps_server(size_t shard) const {
+    Endpoint self = server(shard);
+    std::vector<Endpoint> workers;
+    for (size_t w = 0; w < spec().workers.size(); ++w) workers.push_back(worker(w));
+    const double shard_bytes = spec().gradient_bytes / double(spec().servers.size());
+    std::vector<GradientMessage*> pushed(workers.size());
+    for (long long it = 0; it < spec().iterations; ++it) {
+      std::vector<sg4::CommPtr> comms;
+      for (auto& p : pushed) comms.push_back(self.mailbox->get_async<GradientMessage>(&p));
+      sg4::Comm::wait_all(comms);
+      for (auto* p : pushed) delete p;
+      comms.clear();
+      for (const auto& w : workers) comms.push_back(ctx.send(w, std::make_unique<GradientMessage>(shard, it), shard_bytes));
+      sg4::Comm::wait_all(comms);
+    }
+  }
+
+  // Reduce-scatter then all-gather: 2(n-1) steps, each moving 1/n of the gradient to the next rank.
+  void ring_worker(size_t rank) const {
+    const size_t n = spec().workers.size();
+    Endpoint self = worker(rank), next = worker((rank + 1) % n);
+    const double chunk_bytes = spec().gradient_bytes / double(n);
+    for (long long it = 0; it < spec().iterations; ++it) {
+      double start = sg4::Engine::get_clock();
+      ctx.compute(spec().compute_s);
+      double compute_end = sg4::Engine::get_clock();
+      for (size_t step = 0; step < 2 * (n - 1); ++step) {
+        GradientMessage* received = nullptr;
+        auto out = ctx.send(next, std::make_unique<GradientMessage>(rank, it), chunk_bytes);
+        auto in = self.mailbox->get_async<GradientMessage>(&received);
+        out->wait();
+        in->wait();
+        delete received;
+      }
+      iteration_done(rank, it, start, compute_end);
+    }
+    worker_done();
+  }
+
+  void start() const {
+    state.jobs[job].start_s = sg4::Engine::get_clock();
+    const JobSpec& j = spec();
+    for (size_t w = 0; w < j.workers.size(); ++w) {
+      auto body = j.aggregation == AggregationKind::ring_allreduce ? &JobActors::ring_worker : &JobActors::ps_worker;
+      sg4::Actor::create(fmt::format("{}-w{}", j.name, w), ctx.platform.host(j.workers[w]),
+                         [self = *this, body, w] { (self.*body)(w); });
+    }
+    for (size_t s = 0; s < j.servers.size(); ++s)
+      sg4::Actor::create(fmt::format("{}-ps{}", j.name, s), ctx.platform.host(j.servers[s]),
+                         [self = *this, s] { self.ps_server(s); });
+  }
+};
+
+}  // namespace
+
+void launch_training(RunContext& ctx, TrainingState& state) {
+  std::vector<size_t> order(state.workload.jobs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return state.workload.jobs[a].arrival_s < state.workload.jobs[b].arrival_s;
+  });
+  sg4::Actor::create("job-launcher", ctx.platform.hosts.front(), [&ctx, &state, order] {
+    for (size_t j : order) {
+      sg4::this_actor::sleep_until(state.workload.jobs[j].arrival_s);
+      JobActors{ctx, state, j}.start();
+    }
+  });
+}
+
+}  // namespace cs

@@ -1,0 +1,12 @@
+#pragma once
+// Data-parallel training jobs as SimGrid actors: workers that compute and exchange gradients
+// through parameter-server shards or a ring all-reduce, launched at each job's arrival.
+#include "run/context.hpp"
+#include "training/training_state.hpp"
+
+namespace cs {
+
+// Creates the launcher actor; call before Engine::run().
+void launch_training(RunContext& ctx, TrainingState& state);
+
+}  // namespace cs

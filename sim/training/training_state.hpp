@@ -1,0 +1,36 @@
+#pragma once
+// What the training actors record while they run, and the reports made from it afterwards.
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "output/table.hpp"
+#include "scenario/scenario.hpp"
+
+namespace cs {
+
+struct IterationRecord {
+  size_t job;
+  long long iteration;
+  double start_s, compute_end_s, end_s;  // as seen by the job's first worker
+};
+
+struct JobRecord {
+  double start_s = -1, finish_s = -1;
+  size_t workers_done = 0;
+  bool finished() const { return finish_s >= 0; }
+};
+
+struct TrainingState {
+  explicit TrainingState(const TrainingWorkload& w) : workload(w), jobs(w.jobs.size()) {}
+  const TrainingWorkload& workload;
+  std::vector<JobRecord> jobs;
+  std::vector<IterationRecord> iterations;
+  size_t jobs_finished = 0;
+};
+
+// Metrics under the summary's stable names (jct_mean_s, jct_p99_s, makespan_s, ...).
+nlohmann::json training_metrics(const TrainingState& s);
+Table jobs_table(const TrainingState& s);
+Table iterations_table(const TrainingState& s);
+
+}  // namespace cs
