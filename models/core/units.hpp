@@ -51,6 +51,6 @@ template <Dimension D>
 Quantity<D> parse(std::string_view text) { return {parse_quantity(text, D)}; }
 
 // Formats a value in SI units with the largest prefix that keeps it >= 1 ("25Gbps", "1.5us").
-std::string format_quantity(double si_value, Dimension d);
+std::string format_quantity(double value, Dimension d);
 
 }  // namespace cs

@@ -49,7 +49,7 @@ Platform build_platform(const PlatformSpec& spec) {
     for (sg4::Link* direction : {link->get_link_up(), link->get_link_down()}) {
       if (!l.spec.bandwidth_trace.empty())
         direction->set_bandwidth_profile(simgrid::kernel::profile::ProfileBuilder::from_string(
-            direction->get_name() + "-bw", profile_text(l.spec.bandwidth_trace, 1.0 / l.spec.bandwidth_bps), -1));
+            direction->get_name() + "-bw", profile_text(l.spec.bandwidth_trace, 1.0 / 8.0), -1));
       if (!l.spec.latency_trace.empty())
         direction->set_latency_profile(simgrid::kernel::profile::ProfileBuilder::from_string(
             direction->get_name() + "-lat", profile_text(l.spec.latency_trace, 1.0), -1));

@@ -1,5 +1,9 @@
 #include "json_node.hpp"
 
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
@@ -106,11 +110,13 @@ double JsonNode::number(double min, double max) const {
 }
 
 long long JsonNode::integer(long long min, long long max) const {
-  expect(value_->is_number_integer() || (value_->is_number_float() && value_->get<double>() == double(value_->get<long long>())),
-         "an integer");
-  auto v = value_->get<long long>();
-  if (v < min || v > max) fail(fmt::format("{} is out of range [{}, {}]", v, min, max));
-  return v;
+  expect(value_->is_number(), "an integer");
+  // Checked as a double before converting: casting an out-of-range double (1e300) to an
+  // integer is undefined behaviour, and a huge unsigned value would wrap to a negative one.
+  double v = value_->get<double>();
+  if (value_->is_number_float() && v != std::floor(v)) fail(fmt::format("expected an integer, got {}", value_->dump()));
+  if (v < double(min) || v > double(max)) fail(fmt::format("{} is out of range [{}, {}]", value_->dump(), min, max));
+  return value_->get<long long>();
 }
 
 double JsonNode::quantity(Dimension d) const {
@@ -152,25 +158,38 @@ double JsonNode::quantity_or(std::string_view key, Dimension d, double fallback)
 }
 
 json parse_json_text(const std::string& text, const std::string& file) {
-  try {
-    return json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
-  } catch (const json::parse_error& e) {
-    // Turn the byte offset into line and column: nlohmann's message has them, but wordily.
+  auto malformed = [&](size_t offset, std::string_view why) {
     size_t line = 1, column = 1;
-    for (size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+    for (size_t i = 0; i < offset && i < text.size(); ++i) {
       if (text[i] == '\n') ++line, column = 1;
       else ++column;
     }
+    return BadInput(fmt::format("{}:{}:{}: malformed JSON: {}", file, line, column, why));
+  };
+  try {
+    return json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
+  } catch (const json::parse_error& e) {
+    // nlohmann's message repeats line and column before its first ": "; keep what follows.
     std::string what = e.what();
-    auto colon = what.rfind(": ");
-    throw BadInput(fmt::format("{}:{}:{}: malformed JSON: {}", file, line, column,
-                               colon == std::string::npos ? what : what.substr(colon + 2)));
+    auto colon = what.find(": ");
+    throw malformed(e.byte > 0 ? e.byte - 1 : 0, colon == std::string::npos ? what : what.substr(colon + 2));
+  } catch (const json::exception& e) {
+    // A number beyond a double ("1e400") is an out_of_range error without a position:
+    // point at the first occurrence of the literal it quotes.
+    std::string what = e.what();
+    auto bracket = what.find("] "), open = what.find('\''), close = what.rfind('\'');
+    std::string why = bracket == std::string::npos ? what : what.substr(bracket + 2);
+    size_t offset = open < close ? text.find(what.substr(open + 1, close - open - 1)) : std::string::npos;
+    if (offset == std::string::npos) throw BadInput(fmt::format("{}: malformed JSON: {}", file, why));
+    throw malformed(offset, why);
   }
 }
 
 json read_json_file(const std::string& file) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(file, ignored)) throw BadInput(fmt::format("{}: is a directory, not a file", file));
   std::ifstream in(file);
-  if (!in) throw BadInput(fmt::format("{}: cannot open the file", file));
+  if (!in) throw BadInput(fmt::format("{}: cannot open the file ({})", file, std::strerror(errno)));
   std::stringstream buffer;
   buffer << in.rdbuf();
   return parse_json_text(buffer.str(), file);

@@ -5,13 +5,17 @@
 
 namespace cs {
 
-Scenario parse_scenario(const json& document, const std::string& file) {
+namespace {
+
+Scenario parse_checked(const json& document, const std::string& file) {
   JsonNode root(document, file);
   root.allow_keys({"name", "description", "seed", "until", "platform", "workload", "policies", "outputs"});
   Scenario s;
   s.file = file;
   s.name = root.at("name").text();
-  if (s.name.empty() || s.name.find('/') != std::string::npos) root.at("name").fail("must be non-empty, without '/'");
+  // The name is the default output directory under out/, so it must stay a single component.
+  if (s.name.empty() || s.name == "." || s.name == ".." || s.name.find('/') != std::string::npos)
+    root.at("name").fail("must be non-empty, without '/', and not \".\" or \"..\"");
   s.description = root.text_or("description", "");
   s.seed = std::uint64_t(root.integer_or("seed", 1, 0, (1LL << 53)));
   s.until_s = root.quantity_or("until", Dimension::duration, 0);
@@ -35,10 +39,23 @@ Scenario parse_scenario(const json& document, const std::string& file) {
   return s;
 }
 
+}  // namespace
+
+Scenario parse_scenario(const json& document, const std::string& file) {
+  try {
+    return parse_checked(document, file);
+  } catch (const json::exception& e) {
+    // A safety net: the accessors should have caught the problem, but a library exception on
+    // odd input must still read as bad input naming the file, never as an internal failure.
+    throw BadInput(file, "", e.what());
+  }
+}
+
 Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides) {
   json document = read_json_file(file);
-  if (!document.is_object()) throw BadInput(file, "", "a scenario is a JSON object");
-  for (const auto& o : overrides) apply_override(document, o);
+  if (!document.is_object())
+    throw BadInput(file, "", fmt::format("a scenario must be a JSON object, this file holds a JSON {}", document.type_name()));
+  for (const auto& o : overrides) apply_override(document, o, file);
   return parse_scenario(document, file);
 }
 

@@ -3,6 +3,7 @@
 #include <random>
 #include <set>
 
+#include "core/text.hpp"
 #include "scenario.hpp"
 #include "training/model_zoo.hpp"
 
@@ -18,6 +19,10 @@ std::vector<std::string> expand_name_range(const std::string& pattern) {
   } catch (const std::exception&) {
     return {pattern};
   }
+  // A descending or absurdly long range stays unexpanded, so it fails as an unknown host name
+  // instead of silently expanding to nothing or to billions of names.
+  constexpr int longest_range = 1 << 16;
+  if (lo < 0 || hi < lo || hi - lo >= longest_range) return {pattern};
   std::vector<std::string> out;
   for (int i = lo; i <= hi; ++i) out.push_back(pattern.substr(0, open) + std::to_string(i));
   return out;
@@ -51,7 +56,9 @@ std::vector<std::string> host_list(const JsonNode& n, const Topology& topo, Plac
   for (const auto& item : n.items())
     for (auto& name : expand_name_range(item.text())) {
       auto index = topo.find(name);
-      if (!index) item.fail(fmt::format("no host named \"{}\" in the platform", name));
+      if (!index)
+        item.fail(fmt::format("no host named \"{}\" in the platform{}", name,
+                              name.find('[') == std::string::npos ? "" : " (a range reads name[low-high], low <= high)"));
       if (topo.nodes[*index].role != NodeRole::compute)
         item.fail(fmt::format("\"{}\" is a {}, not a compute host", name, role_name(topo.nodes[*index].role)));
       names.push_back(std::move(name));
@@ -73,8 +80,9 @@ JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer&
     auto found = find_model(m->text());
     if (!found) {
       std::string names;
-      for (const auto& z : model_zoo()) names += (names.empty() ? "" : ", ") + std::string(z.name);
-      m->fail(fmt::format("unknown model \"{}\"; known: {}", m->text(), names));
+      std::vector<std::string_view> known;
+      for (const auto& z : model_zoo()) names += (names.empty() ? "" : ", ") + std::string(z.name), known.push_back(z.name);
+      m->fail(fmt::format("unknown model \"{}\"{}; known: {}", m->text(), did_you_mean(m->text(), known), names));
     }
     j.model = std::string(found->name);
     j.gradient_bytes = fp32_gradient_bytes(*found);
@@ -111,7 +119,11 @@ TrainingWorkload parse_training(const JsonNode& w, const JsonNode& policies, con
   std::set<std::string> names;
   for (size_t i = 0; i < jobs.size(); ++i) {
     t.jobs.push_back(parse_job(jobs[i], i, topo, placer));
-    if (!names.insert(t.jobs.back().name).second) jobs[i].at("name").fail("a job of that name exists already");
+    if (names.insert(t.jobs.back().name).second) continue;
+    // A default name ("job1") can collide with a name given to an earlier job.
+    if (jobs[i].has("name")) jobs[i].at("name").fail("a job of that name exists already");
+    jobs[i].fail(fmt::format("the default name \"{}\" is taken by another job; give this job a \"name\"",
+                             t.jobs.back().name));
   }
   return t;
 }

@@ -59,7 +59,8 @@ Scenario load_scenario(const std::string& file, const std::vector<std::string>& 
 Scenario parse_scenario(const json& document, const std::string& file);
 
 // Pieces, exposed for tests.
-void apply_override(json& document, const std::string& assignment);
+// Errors read "<file>: --set <assignment>: <path>: <problem>".
+void apply_override(json& document, const std::string& assignment, const std::string& file);
 PlatformSpec parse_platform(const JsonNode& node, const std::string& base_dir);
 TrainingWorkload parse_training(const JsonNode& workload, const JsonNode& policies, const Topology& topology,
                                 std::uint64_t seed);

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <fmt/format.h>
 #include <fstream>
 
@@ -29,7 +30,8 @@ std::vector<TracePoint> read_trace_file(const std::string& path, Dimension d) {
     try {
       size_t used = 0;
       t = std::stod(first, &used);
-      if (used != first.size()) throw std::invalid_argument("trailing text");
+      // stod accepts "nan" and "inf", which would reach SimGrid as profile times.
+      if (used != first.size() || !std::isfinite(t)) throw std::invalid_argument("not a finite number");
     } catch (const std::exception&) {
       throw fail(fmt::format("time \"{}\" is not a number of seconds", first));
     }

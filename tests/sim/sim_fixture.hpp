@@ -1,0 +1,65 @@
+#pragma once
+// Helpers for simulation tests: a scenario from JSON text, run in a forked child, its
+// metrics and CSV tables handed back.
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "run/simulation.hpp"
+#include "run_in_child.hpp"
+#include "scenario/scenario.hpp"
+
+namespace cs::testing {
+
+struct SimResult {
+  nlohmann::json metrics;
+  std::map<std::string, std::string> csv;  // table name -> CSV text
+
+  // Column `column` of the first row of `table` whose first column equals `key`.
+  double cell(const std::string& table, const std::string& key, const std::string& column) const {
+    std::istringstream in(csv.at(table));
+    std::string line;
+    std::getline(in, line);
+    auto split = [](const std::string& l) {
+      std::vector<std::string> out;
+      std::stringstream ss(l);
+      for (std::string f; std::getline(ss, f, ',');) out.push_back(f);
+      return out;
+    };
+    auto header = split(line);
+    size_t col = 0;
+    while (col < header.size() && header[col] != column) ++col;
+    if (col == header.size()) throw std::runtime_error("no column " + column + " in " + table);
+    while (std::getline(in, line)) {
+      auto row = split(line);
+      if (!row.empty() && row[0] == key) return std::stod(row.at(col));
+    }
+    throw std::runtime_error("no row " + key + " in " + table);
+  }
+};
+
+inline SimResult simulate(const nlohmann::json& scenario, const std::string& file = "test.json") {
+  auto j = run_in_child([&] {
+    RunOutput out = run_simulation(parse_scenario(scenario, file));
+    nlohmann::json tables = nlohmann::json::object();
+    for (const auto& t : out.tables) tables[t.name] = t.to_csv();
+    return nlohmann::json{{"metrics", out.metrics}, {"tables", tables}};
+  });
+  SimResult r{j["metrics"], {}};
+  for (auto& [name, text] : j["tables"].items()) r.csv[name] = text.get<std::string>();
+  return r;
+}
+
+// A star of `hosts` hosts with one job; tests patch what they need.
+inline nlohmann::json star_scenario(int hosts, const std::string& bandwidth, const std::string& latency) {
+  return {{"name", "test"},
+          {"platform",
+           {{"topology", "star"},
+            {"hosts", hosts},
+            {"host", {{"speed", "1Tf"}}},
+            {"link", {{"bandwidth", bandwidth}, {"latency", latency}}}}},
+          {"workload", {{"kind", "training"}, {"jobs", nlohmann::json::array()}}}};
+}
+
+}  // namespace cs::testing
