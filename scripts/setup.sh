@@ -3,7 +3,7 @@
 # Skips apt entirely when every package is already installed.
 set -euo pipefail
 packages=(
-  build-essential cmake pkg-config git ca-certificates
+  build-essential cmake ninja-build pkg-config git ca-certificates
   libsimgrid-dev nlohmann-json3-dev libfmt-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist parallel python3 python3-matplotlib python3-numpy
