@@ -65,7 +65,9 @@ int cmd_run(const std::vector<std::string>& args) {
   RunOutput result;
   {
     ProgressBar bar(!quiet);
-    result = run_simulation(scenario, [&](double t, double f) { bar.update(t, f); });
+    ProgressCallback progress;
+    if (!quiet) progress = [&](double t, double f) { bar.update(t, f); };
+    result = run_simulation(scenario, progress);
   }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
