@@ -9,6 +9,8 @@ namespace cs {
 
 double percentile(std::span<const double> values, double q) {
   if (values.empty()) return 0;
+  // Clamped (NaN to 0) so that a q outside [0, 100] cannot index outside the data.
+  q = q > 0 ? std::min(q, 100.0) : 0.0;
   std::vector<double> v(values.begin(), values.end());
   std::sort(v.begin(), v.end());
   double rank = q / 100.0 * double(v.size() - 1);

@@ -30,8 +30,11 @@ class AggregationPolicy {
   // The fragment's result passed back through the switch (ATP/ESA: the PS's ACK): its
   // aggregator, if still held by the fragment, is freed.
   virtual void on_result(std::uint32_t job, std::uint64_t seq, std::uint32_t index) = 0;
-  // Aggregators currently held (by a partial or a completed-but-unacknowledged fragment).
+  // Aggregators currently held: by a fragment (partial, or complete and waiting for its ACK),
+  // or reserved in a SwitchML pool.
   virtual std::uint32_t occupied() const = 0;
+  // Aggregators holding an incomplete sum: the useful part of `occupied`.
+  virtual std::uint32_t partials() const = 0;
   virtual std::uint32_t capacity() const = 0;
   const PolicyCounters& counters() const { return counters_; }
 

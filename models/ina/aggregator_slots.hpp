@@ -16,6 +16,13 @@ constexpr std::uint64_t fragment_key(std::uint32_t job, std::uint64_t seq) {
   return (std::uint64_t(job + 1) << 40) | (seq & ((std::uint64_t(1) << 40) - 1));
 }
 
+// Adds like the switch's 32-bit registers (wrap-around), without signed-overflow UB.
+inline void add_wrapping(std::int32_t* __restrict sums, const std::int32_t* __restrict values, size_t n) {
+  auto* u = reinterpret_cast<std::uint32_t*>(sums);
+  const auto* x = reinterpret_cast<const std::uint32_t*>(values);
+  for (size_t k = 0; k < n; ++k) u[k] += x[k];
+}
+
 class AggregatorSlots {
  public:
   struct Slot {
@@ -34,13 +41,21 @@ class AggregatorSlots {
   Slot& operator[](std::uint32_t i) { return slots_[i]; }
   const Slot& operator[](std::uint32_t i) const { return slots_[i]; }
 
+  std::uint32_t held() const { return held_; }        // slots owned by a fragment
+  std::uint32_t partials() const { return partials_; }  // of those, still incomplete
+
   // Starts slot i for the packet's fragment with its contribution.
   void claim(std::uint32_t i, const Packet& p) {
     Slot& s = slots_[i];
+    forget(s);
+    ++held_;
+    partials_ += p.fan_in != 1;
     s = {fragment_key(p.job, p.seq), std::uint64_t(1) << p.worker, 1, p.priority, p.job, p.fan_in == 1};
     if (width_ && !p.values.empty()) {
       std::int32_t* v = &values_[size_t(i) * width_];
-      for (std::uint32_t k = 0; k < width_; ++k) v[k] = k < p.values.size() ? p.values[k] : 0;
+      const size_t n = std::min<size_t>(width_, p.values.size());
+      std::copy_n(p.values.data(), n, v);
+      std::fill(v + n, v + width_, 0);
     }
   }
   // Adds the packet's contribution; true when it completes the fragment.
@@ -48,13 +63,9 @@ class AggregatorSlots {
     Slot& s = slots_[i];
     s.bitmap |= std::uint64_t(1) << p.worker;
     s.priority = p.priority;
-    if (width_ && !p.values.empty()) {
-      std::int32_t* v = &values_[size_t(i) * width_];
-      const size_t n = std::min<size_t>(width_, p.values.size());
-      // Wrap-around like the switch's 32-bit registers, without signed-overflow UB.
-      for (size_t k = 0; k < n; ++k) v[k] = std::int32_t(std::uint32_t(v[k]) + std::uint32_t(p.values[k]));
-    }
+    if (width_ && !p.values.empty()) add_wrapping(&values_[size_t(i) * width_], p.values.data(), std::min<size_t>(width_, p.values.size()));
     s.complete = ++s.count == p.fan_in;
+    partials_ -= s.complete;
     return s.complete;
   }
   // The slot's aggregate, in place (valid until the slot changes).
@@ -69,12 +80,20 @@ class AggregatorSlots {
       std::copy(a.values.begin(), a.values.end(), scratch_.begin());
       a.values = scratch_;
     }
-    slots_[i] = Slot{};
+    release(i);
     return a;
   }
-  void release(std::uint32_t i) { slots_[i] = Slot{}; }
+  void release(std::uint32_t i) {
+    forget(slots_[i]);
+    slots_[i] = Slot{};
+  }
 
  private:
+  void forget(const Slot& s) {
+    if (s.key == no_owner) return;
+    --held_;
+    partials_ -= !s.complete;
+  }
   std::span<const std::int32_t> sums(std::uint32_t i) const {
     if (!width_) return {};
     return {&values_[size_t(i) * width_], width_};
@@ -83,6 +102,7 @@ class AggregatorSlots {
   std::uint32_t width_;
   std::vector<std::int32_t> values_;
   std::vector<std::int32_t> scratch_;
+  std::uint32_t held_ = 0, partials_ = 0;
 };
 
 }  // namespace cs::ina

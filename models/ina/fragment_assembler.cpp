@@ -1,5 +1,7 @@
 #include "fragment_assembler.hpp"
 
+#include "aggregator_slots.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -20,8 +22,7 @@ FragmentAssembler::Added FragmentAssembler::add(std::uint64_t seq, std::uint64_t
   f.bitmap |= bitmap;
   if (width_ && !values.empty()) {
     if (f.sums.empty()) f.sums.assign(width_, 0);
-    const size_t n = std::min<size_t>(width_, values.size());
-    for (size_t k = 0; k < n; ++k) f.sums[k] = std::int32_t(std::uint32_t(f.sums[k]) + std::uint32_t(values[k]));
+    add_wrapping(f.sums.data(), values.data(), std::min<size_t>(width_, values.size()));
   }
   if (f.bitmap != all_) return Added::partial;
   last_sum_ = std::move(f.sums);

@@ -15,7 +15,8 @@ class HashedPolicy final : public AggregationPolicy {
       : slots_(m.aggregators, m.values_per_aggregator), preemptive_(preemptive) {}
 
   std::string_view name() const override { return preemptive_ ? "esa" : "atp"; }
-  std::uint32_t occupied() const override { return occupied_; }
+  std::uint32_t occupied() const override { return slots_.held(); }
+  std::uint32_t partials() const override { return slots_.partials(); }
   std::uint32_t capacity() const override { return slots_.size(); }
   bool admit(std::uint32_t, std::uint32_t) override { return true; }
   void release(std::uint32_t) override {}
@@ -27,14 +28,10 @@ class HashedPolicy final : public AggregationPolicy {
     const std::uint64_t key = fragment_key(p.job, p.seq);
     if (p.resend) {
       // A timeout: whatever the switch holds of this fragment goes to the PS with the packet.
-      if (s.key == key && !s.complete) {
-        --occupied_;
-        return done({Verdict::flushed, slots_.evict(i)});
-      }
+      if (s.key == key && !s.complete) return done({Verdict::flushed, slots_.evict(i)});
       return done({Verdict::forwarded, {}});
     }
     if (s.key == no_owner) {
-      ++occupied_;
       slots_.claim(i, p);
       return done({Verdict::absorbed, {}});
     }
@@ -56,16 +53,12 @@ class HashedPolicy final : public AggregationPolicy {
 
   void on_result(std::uint32_t job, std::uint64_t seq, std::uint32_t index) override {
     const std::uint32_t i = index % slots_.size();
-    if (slots_[i].key == fragment_key(job, seq)) {
-      slots_.release(i);
-      --occupied_;
-    }
+    if (slots_[i].key == fragment_key(job, seq)) slots_.release(i);
   }
 
  private:
   AggregatorSlots slots_;
   bool preemptive_;
-  std::uint32_t occupied_ = 0;
 };
 
 }  // namespace

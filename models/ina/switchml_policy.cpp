@@ -17,6 +17,7 @@ class SwitchMlPolicy final : public AggregationPolicy {
   std::string_view name() const override { return "switchml"; }
   std::uint32_t capacity() const override { return slots_.size(); }
   std::uint32_t occupied() const override { return reserved_; }
+  std::uint32_t partials() const override { return slots_.partials(); }
 
   // `aggregators` is rounded down to whole slots of two versions.
   bool admit(std::uint32_t job, std::uint32_t aggregators) override {

@@ -82,7 +82,9 @@ int cmd_run(const std::vector<std::string>& args) {
       {"run",
        {{"wall_clock_s", wall},
         {"simulated_activities", result.activities},
-        {"activities_per_wall_s", wall > 0 ? double(result.activities) / wall : 0.0}}},
+        {"activities_per_wall_s", wall > 0 ? double(result.activities) / wall : 0.0},
+        {"simulated_packets", result.packets},
+        {"packets_per_wall_s", wall > 0 ? double(result.packets) / wall : 0.0}}},
       {"metrics", result.metrics},
       {"files", files_written},
   };

@@ -16,6 +16,11 @@ std::string_view role_name(NodeRole r) {
 }
 
 std::optional<size_t> Topology::find(std::string_view name) const {
+  // The index covers every node unless some were pushed behind add_node's back (or repeat a name).
+  if (index_.size() == nodes.size()) {
+    auto it = index_.find(std::string(name));
+    return it == index_.end() ? std::nullopt : std::optional(it->second);
+  }
   for (size_t i = 0; i < nodes.size(); ++i)
     if (nodes[i].name == name) return i;
   return std::nullopt;
@@ -29,6 +34,7 @@ std::vector<std::string> Topology::names_with_role(NodeRole role) const {
 }
 
 size_t Topology::add_node(std::string name, NodeRole role, const HostSpec& host) {
+  index_.emplace(name, nodes.size());
   nodes.push_back({std::move(name), role, host});
   return nodes.size() - 1;
 }

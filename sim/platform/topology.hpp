@@ -3,6 +3,7 @@
 // scenario's topology kind before any SimGrid object exists, so its shape can be tested alone.
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace cs {
@@ -51,6 +52,11 @@ struct Topology {
   std::vector<std::string> names_with_role(NodeRole role) const;
   size_t add_node(std::string name, NodeRole role, const HostSpec& host);
   void add_link(size_t a, size_t b, const LinkSpec& spec);
+
+ private:
+  // Name -> node, kept by add_node: resolving a 60,000-host worker list by linear search took
+  // seconds. Add nodes through add_node; find() scans when `nodes` grew without it.
+  std::unordered_map<std::string, size_t> index_;
 };
 
 struct StarParams { int hosts; HostSpec host, switch_host; LinkSpec link; };

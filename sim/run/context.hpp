@@ -27,6 +27,12 @@ struct RunContext {
     traffic.add(sg4::this_actor::get_host(), to.host, bytes);
     return to.mailbox->put_async(payload.release(), bytes);
   }
+  // The same, for a sender that does not wait for the transfer to end (a switch, a server).
+  template <class T>
+  void send_detached(const Endpoint& to, std::unique_ptr<T> payload, double bytes) {
+    traffic.add(sg4::this_actor::get_host(), to.host, bytes);
+    to.mailbox->put_init(payload.release(), bytes)->detach();
+  }
   // Busy for `seconds` on one core of the calling actor's host.
   void compute(double seconds) {
     if (seconds <= 0) return;

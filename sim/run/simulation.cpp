@@ -5,6 +5,8 @@
 
 #include "platform/build.hpp"
 #include "run/context.hpp"
+#include "ina/ina_report.hpp"
+#include "ina/ina_run.hpp"
 #include "training/data_parallel.hpp"
 
 namespace cs {
@@ -52,7 +54,9 @@ RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progr
   Platform platform = build_platform(scenario.platform);
   RunContext ctx{scenario, platform, {}, 0};
   TrainingState training(scenario.training);
-  launch_training(ctx, training);
+  std::unique_ptr<ina_sim::InaRun> ina;
+  if (scenario.training.uses_ina()) ina = std::make_unique<ina_sim::InaRun>(ctx, training, scenario.training.ina);
+  launch_training(ctx, training, ina.get());
 
   if (progress) {
     const double total = double(scenario.training.jobs.size());
@@ -80,6 +84,13 @@ RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progr
   out.metrics["messages"] = ctx.traffic.messages();
   out.metrics["energy_j"] = energy;
   out.metrics["power_mean_w"] = duration > 0 ? energy / duration : 0.0;
+  if (ina) {
+    for (auto& sw : ina->switches) sw->memory.advance(duration, sw->policy->occupied(), sw->policy->partials());
+    out.metrics.update(ina_sim::ina_metrics(*ina, duration));
+    out.tables.push_back(ina_sim::ina_jobs_table(*ina));
+    out.tables.push_back(ina_sim::switches_table(*ina, duration));
+    out.packets = ina->switch_packets();
+  }
   out.activities = ctx.traffic.messages() + ctx.executions;
   return out;
 }

@@ -14,6 +14,7 @@ struct RunOutput {
   nlohmann::json metrics;  // stable snake_case names with unit suffixes
   std::vector<Table> tables;
   unsigned long long activities = 0;  // SimGrid communications and executions started
+  unsigned long long packets = 0;     // packets through INA switches (each decided one by one)
 };
 
 // Called as simulated time advances, with the share of the workload done in [0, 1].

@@ -32,6 +32,28 @@ std::string escape_pointer_token(std::string_view key) {
   return out;
 }
 
+// Records where a SAX parse fails, accepting everything before.
+struct ErrorLocator : json::json_sax_t {
+  size_t end = 0;  // characters read up to the end of the offending token
+  std::string token;
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(json::number_integer_t) override { return true; }
+  bool number_unsigned(json::number_unsigned_t) override { return true; }
+  bool number_float(json::number_float_t, const json::string_t&) override { return true; }
+  bool string(json::string_t&) override { return true; }
+  bool binary(json::binary_t&) override { return true; }
+  bool start_object(size_t) override { return true; }
+  bool key(json::string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(size_t position, const std::string& last_token, const json::exception&) override {
+    end = position, token = last_token;
+    return false;
+  }
+};
+
 }  // namespace
 
 JsonNode JsonNode::child(const json& v, std::string_view key) const {
@@ -174,14 +196,14 @@ json parse_json_text(const std::string& text, const std::string& file) {
     auto colon = what.find(": ");
     throw malformed(e.byte > 0 ? e.byte - 1 : 0, colon == std::string::npos ? what : what.substr(colon + 2));
   } catch (const json::exception& e) {
-    // A number beyond a double ("1e400") is an out_of_range error without a position:
-    // point at the first occurrence of the literal it quotes.
+    // A number beyond a double ("1e400") throws out_of_range, without a position; a second,
+    // SAX pass is told where the offending token ends.
+    ErrorLocator locator;
+    json::sax_parse(text, &locator, json::input_format_t::json, /*strict=*/true, /*ignore_comments=*/true);
     std::string what = e.what();
-    auto bracket = what.find("] "), open = what.find('\''), close = what.rfind('\'');
-    std::string why = bracket == std::string::npos ? what : what.substr(bracket + 2);
-    size_t offset = open < close ? text.find(what.substr(open + 1, close - open - 1)) : std::string::npos;
-    if (offset == std::string::npos) throw BadInput(fmt::format("{}: malformed JSON: {}", file, why));
-    throw malformed(offset, why);
+    auto bracket = what.find("] ");
+    throw malformed(locator.end - std::min(locator.end, locator.token.size()),
+                    bracket == std::string::npos ? what : what.substr(bracket + 2));
   }
 }
 

@@ -24,7 +24,7 @@ Scenario parse_checked(const json& document, const std::string& file) {
 
   json empty_policies = json::object();
   JsonNode policies = root.find("policies").value_or(JsonNode(empty_policies, file, "/policies"));
-  policies.allow_keys({"placement"});
+  policies.allow_keys({"placement", "switch_allocation", "esa_priority", "switchml_no_pool"});
   JsonNode workload = root.at("workload");
   std::string kind = workload.at("kind").choice({"training"});
   if (kind == "training") s.training = parse_training(workload, policies, s.platform.topology, s.seed);
@@ -56,7 +56,19 @@ Scenario load_scenario(const std::string& file, const std::vector<std::string>& 
   if (!document.is_object())
     throw BadInput(file, "", fmt::format("a scenario must be a JSON object, this file holds a JSON {}", document.type_name()));
   for (const auto& o : overrides) apply_override(document, o, file);
-  return parse_scenario(document, file);
+  try {
+    return parse_scenario(document, file);
+  } catch (const BadInput& e) {
+    // A value rejected at or below an overridden path came from the command line, not the file.
+    std::string message = e.what();
+    for (auto o = overrides.rbegin(); o != overrides.rend(); ++o) {
+      std::string prefix = file + ": " + o->substr(0, o->find('='));
+      if (message.starts_with(prefix) && message.size() > prefix.size() &&
+          (message[prefix.size()] == ':' || message[prefix.size()] == '/'))
+        throw BadInput(fmt::format("{} (from --set {})", message, *o));
+    }
+    throw;
+  }
 }
 
 }  // namespace cs

@@ -45,10 +45,11 @@ void apply_override(json& document, const std::string& assignment, const std::st
     } else if (node->is_array()) {
       size_t index = 0;
       auto [stop, ec] = std::from_chars(token.data(), token.data() + token.size(), index);
-      if (ec != std::errc() || stop != token.data() + token.size() || token.empty())
+      bool padded = token.size() > 1 && token[0] == '0';  // RFC 6901: "01" is not an index
+      if (ec != std::errc() || stop != token.data() + token.size() || token.empty() || padded)
         throw bad(walked, "not an array index");
       if (index >= node->size())
-        throw bad(walked, fmt::format("index out of range (the array has {} items)", node->size()));
+        throw bad(walked, fmt::format("index out of range (the array has {} item{})", node->size(), node->size() == 1 ? "" : "s"));
       node = &(*node)[index];
     } else {
       throw bad(path.substr(0, start - 1), fmt::format("is a {}, not an object or array", node->type_name()));

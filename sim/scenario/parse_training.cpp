@@ -81,7 +81,10 @@ JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer&
     if (!found) {
       std::string names;
       std::vector<std::string_view> known;
-      for (const auto& z : model_zoo()) names += (names.empty() ? "" : ", ") + std::string(z.name), known.push_back(z.name);
+      for (const auto& z : model_zoo()) {
+        names += (names.empty() ? "" : ", ") + std::string(z.name);
+        known.push_back(z.name);
+      }
       m->fail(fmt::format("unknown model \"{}\"{}; known: {}", m->text(), did_you_mean(m->text(), known), names));
     }
     j.model = std::string(found->name);
@@ -91,11 +94,23 @@ JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer&
     j.gradient_bytes = n.at("gradient_size").positive_quantity(Dimension::size);
   }
   j.workers = host_list(n.at("workers"), topo, placer, 1);
-  std::string kind = n.find("aggregation") ? n.at("aggregation").choice({"ps", "ring"}) : "ps";
-  j.aggregation = kind == "ps" ? AggregationKind::parameter_server : AggregationKind::ring_allreduce;
-  if (j.aggregation == AggregationKind::parameter_server) {
+  std::string kind = n.find("aggregation") ? n.at("aggregation").choice({"ps", "ring", "ina"}) : "ps";
+  j.aggregation = kind == "ps"     ? AggregationKind::parameter_server
+                  : kind == "ring" ? AggregationKind::ring_allreduce
+                                   : AggregationKind::in_network;
+  if (j.aggregation != AggregationKind::ring_allreduce) {
     j.servers = n.has("servers") ? host_list(n.at("servers"), topo, placer, 1) : std::vector{placer.next()};
-  } else {
+  }
+  if (j.aggregation == AggregationKind::in_network) {
+    if (j.servers.size() != 1) n.at("servers").fail("in-network aggregation uses one parameter server per job");
+    // The contributor bitmap of an aggregator has 64 bits (ATP's has 32).
+    if (j.workers.size() < 2 || j.workers.size() > 64)
+      n.at("workers").fail(fmt::format("in-network aggregation needs 2 to 64 workers, got {}", j.workers.size()));
+    const size_t first = *topo.find(j.workers[0]);
+    for (const auto& l : topo.links)
+      if (l.a == first && topo.nodes[l.b].role == NodeRole::switch_node) j.aggregation_switch = topo.nodes[l.b].name;
+    if (j.aggregation_switch.empty()) n.at("workers").fail(fmt::format("\"{}\" is not attached to a switch", j.workers[0]));
+  } else if (j.aggregation == AggregationKind::ring_allreduce) {
     if (n.has("servers")) n.at("servers").fail("ring all-reduce has no parameter servers");
     if (j.workers.size() < 2) n.at("workers").fail("ring all-reduce needs at least 2 workers");
   }
@@ -108,12 +123,13 @@ JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer&
 }  // namespace
 
 TrainingWorkload parse_training(const JsonNode& w, const JsonNode& policies, const Topology& topo, std::uint64_t seed) {
-  w.allow_keys({"kind", "jobs"});
+  w.allow_keys({"kind", "jobs", "ina"});
   std::string placement = policies.find("placement") ? policies.at("placement").choice({"pack", "random"}) : "pack";
   auto compute = topo.names_with_role(NodeRole::compute);
   if (compute.empty()) w.fail(fmt::format("a training workload needs compute hosts; the {} topology has none", topo.kind));
   Placer placer(compute, placement, seed);
   TrainingWorkload t;
+  t.ina = parse_ina(w.find("ina"), policies);
   auto jobs = w.at("jobs").items();
   if (jobs.empty()) w.at("jobs").fail("no jobs");
   std::set<std::string> names;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "ina_spec.hpp"
 #include "json_node.hpp"
 #include "platform/topology.hpp"
 
@@ -18,7 +19,7 @@ struct PlatformSpec {
   Topology topology;
 };
 
-enum class AggregationKind { parameter_server, ring_allreduce };
+enum class AggregationKind { parameter_server, ring_allreduce, in_network };
 
 struct JobSpec {
   std::string name;
@@ -27,6 +28,7 @@ struct JobSpec {
   std::vector<std::string> workers;
   std::vector<std::string> servers;  // parameter-server shards; empty for ring all-reduce
   AggregationKind aggregation;
+  std::string aggregation_switch;  // in-network: the switch that sums (the first worker's)
   long long iterations;
   double compute_s;  // per iteration, on the worker's device
   double arrival_s;
@@ -34,6 +36,12 @@ struct JobSpec {
 
 struct TrainingWorkload {
   std::vector<JobSpec> jobs;
+  InaSpec ina;  // for jobs with in-network aggregation
+  bool uses_ina() const {
+    for (const auto& j : jobs)
+      if (j.aggregation == AggregationKind::in_network) return true;
+    return false;
+  }
 };
 
 struct OutputSpec {
@@ -64,6 +72,7 @@ void apply_override(json& document, const std::string& assignment, const std::st
 PlatformSpec parse_platform(const JsonNode& node, const std::string& base_dir);
 TrainingWorkload parse_training(const JsonNode& workload, const JsonNode& policies, const Topology& topology,
                                 std::uint64_t seed);
+InaSpec parse_ina(const std::optional<JsonNode>& ina, const JsonNode& policies);
 std::vector<TracePoint> read_trace_file(const std::string& path, Dimension value_dimension);
 // "host[0-3]" -> host0 host1 host2 host3; anything else unchanged.
 std::vector<std::string> expand_name_range(const std::string& pattern);

@@ -1,4 +1,6 @@
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fmt/format.h>
 #include <fstream>
 
@@ -10,7 +12,7 @@ namespace cs {
 // times strictly increasing. Blank lines and lines starting with '#' are ignored.
 std::vector<TracePoint> read_trace_file(const std::string& path, Dimension d) {
   std::ifstream in(path);
-  if (!in) throw BadInput(fmt::format("{}: cannot open the trace file", path));
+  if (!in) throw BadInput(fmt::format("{}: cannot open the trace file ({})", path, std::strerror(errno)));
   std::vector<TracePoint> points;
   std::string line;
   bool header_seen = false;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "ina/ina_run.hpp"
+
 namespace cs {
 namespace {
 
@@ -110,16 +112,17 @@ struct JobActors {
 
 }  // namespace
 
-void launch_training(RunContext& ctx, TrainingState& state) {
+void launch_training(RunContext& ctx, TrainingState& state, ina_sim::InaRun* ina) {
   std::vector<size_t> order(state.workload.jobs.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return state.workload.jobs[a].arrival_s < state.workload.jobs[b].arrival_s;
   });
-  sg4::Actor::create("job-launcher", ctx.platform.hosts.front(), [&ctx, &state, order] {
+  sg4::Actor::create("job-launcher", ctx.platform.hosts.front(), [&ctx, &state, ina, order] {
     for (size_t j : order) {
       sg4::this_actor::sleep_until(state.workload.jobs[j].arrival_s);
-      JobActors{ctx, state, j}.start();
+      if (state.workload.jobs[j].aggregation == AggregationKind::in_network) ina->submit(j);
+      else JobActors{ctx, state, j}.start();
     }
   });
 }

@@ -5,8 +5,12 @@
 #include "training/training_state.hpp"
 
 namespace cs {
+namespace ina_sim {
+class InaRun;
+}
 
-// Creates the launcher actor; call before Engine::run().
-void launch_training(RunContext& ctx, TrainingState& state);
+// Creates the launcher actor; call before Engine::run(). Jobs with in-network aggregation are
+// handed to `ina` at their arrival.
+void launch_training(RunContext& ctx, TrainingState& state, ina_sim::InaRun* ina);
 
 }  // namespace cs

@@ -1,0 +1,65 @@
+#pragma once
+// A FIFO egress queue from one host toward one endpoint, as a NIC or a switch port: senders
+// enqueue without blocking, and the port's own actor transmits in order, starting each
+// transfer when the one before has left the sender at line rate (its bytes / the route's
+// narrowest bandwidth), so that transfers pipeline like packets: their latencies overlap.
+// Transfers started all at once would instead share the link as a processor, finish
+// together, and leave it idle during the next ones' latency; many concurrent flows also slow
+// SimGrid's sharing solver. In flight at most what the bandwidth-delay product holds, plus two.
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "run/context.hpp"
+
+namespace cs {
+
+template <class T>
+class Port {
+ public:
+  Port(RunContext& ctx, sg4::Host* from, Endpoint to, const std::string& name)
+      : state_(std::make_shared<State>(State{ctx, to, sg4::Semaphore::create(0), {}})) {
+    std::vector<sg4::Link*> links;
+    double latency = 0;
+    from->route_to(to.host, links, &latency);
+    double bandwidth = links.empty() ? 0 : links.front()->get_bandwidth();
+    for (auto* l : links) bandwidth = std::min(bandwidth, l->get_bandwidth());
+    const double bdp_bytes = latency * bandwidth;
+    sg4::Actor::create(name, from, [s = state_, bdp_bytes, bandwidth] {
+      sg4::Actor::self()->daemonize();
+      std::deque<std::pair<sg4::CommPtr, double>> in_flight;
+      double in_flight_bytes = 0, line_free_at = 0;
+      for (;;) {
+        s->ready->acquire();
+        auto [payload, bytes] = s->queue.front();
+        s->queue.pop_front();
+        while (in_flight.size() >= 2 && in_flight_bytes >= bdp_bytes + 2 * bytes) {
+          in_flight.front().first->wait();
+          in_flight_bytes -= in_flight.front().second;
+          in_flight.pop_front();
+        }
+        if (line_free_at > sg4::Engine::get_clock()) sg4::this_actor::sleep_until(line_free_at);
+        s->ctx.traffic.add(sg4::this_actor::get_host(), s->to.host, bytes);
+        in_flight.push_back({s->to.mailbox->put_async(payload, bytes), bytes});
+        in_flight_bytes += bytes;
+        line_free_at = sg4::Engine::get_clock() + bytes / bandwidth;
+      }
+    });
+  }
+
+  void send(std::unique_ptr<T> payload, double bytes) {
+    state_->queue.push_back({payload.release(), bytes});
+    state_->ready->release();
+  }
+
+ private:
+  struct State {
+    RunContext& ctx;
+    Endpoint to;
+    sg4::SemaphorePtr ready;
+    std::deque<std::pair<T*, double>> queue;
+  };
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace cs

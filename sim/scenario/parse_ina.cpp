@@ -1,0 +1,40 @@
+#include <fmt/format.h>
+
+#include "scenario.hpp"
+
+namespace cs {
+
+InaSpec parse_ina(const std::optional<JsonNode>& ina, const JsonNode& policies) {
+  InaSpec s;
+  if (auto a = policies.find("switch_allocation")) {
+    std::string v = a->choice({"esa", "atp", "switchml"});
+    s.allocation = v == "esa" ? SwitchAllocation::esa : v == "atp" ? SwitchAllocation::atp : SwitchAllocation::switchml;
+  }
+  if (auto p = policies.find("esa_priority"))
+    s.priority = p->choice({"srtf", "las"}) == "srtf" ? PriorityMetric::srtf : PriorityMetric::las;
+  if (auto w = policies.find("switchml_no_pool")) s.switchml_host_path = w->choice({"wait", "host_path"}) == "host_path";
+  s.values_per_packet = s.allocation == SwitchAllocation::switchml ? 64 : 62;
+  if (!ina) return s;
+  const JsonNode& n = *ina;
+  n.allow_keys({"aggregators", "aggregators_per_job", "values_per_packet", "header", "unit", "window", "ecn_threshold",
+                "rto", "ps_packet_cost"});
+  s.aggregators = std::uint32_t(n.integer_or("aggregators", s.aggregators, 1, 1 << 24));
+  s.aggregators_per_job = std::uint32_t(n.integer_or("aggregators_per_job", s.aggregators_per_job, 1, 1 << 24));
+  if (s.allocation == SwitchAllocation::switchml && s.aggregators_per_job < 2)
+    n.at("aggregators_per_job").fail("SwitchML needs at least 2 aggregators per job (one slot of two versions)");
+  s.values_per_packet = std::uint32_t(n.integer_or("values_per_packet", s.values_per_packet, 1, 4096));
+  s.header_bytes = n.quantity_or("header", Dimension::size, s.header_bytes);
+  s.unit = std::uint32_t(n.integer_or("unit", s.unit, 1, 1 << 20));
+  if (auto w = n.find("window")) {
+    w->allow_keys({"initial", "min", "max"});
+    s.window_min = std::uint32_t(w->integer_or("min", s.window_min, 1, 1 << 20));
+    s.window_max = std::uint32_t(w->integer_or("max", s.window_max, s.window_min, 1 << 20));
+    s.window_initial = std::uint32_t(w->integer_or("initial", std::min(s.window_initial, s.window_max), s.window_min, s.window_max));
+  }
+  s.ecn_threshold_bytes = n.quantity_or("ecn_threshold", Dimension::size, s.ecn_threshold_bytes);
+  if (auto r = n.find("rto")) s.rto_s = r->positive_quantity(Dimension::duration);
+  s.ps_packet_cost_s = n.quantity_or("ps_packet_cost", Dimension::duration, s.ps_packet_cost_s);
+  return s;
+}
+
+}  // namespace cs

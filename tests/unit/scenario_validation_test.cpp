@@ -1,0 +1,261 @@
+// Scenario validation: every error carries the file, the exact JSON pointer path and the
+// problem; names are resolved against the topology.
+#include <gtest/gtest.h>
+
+#include "scenario/scenario.hpp"
+#include "test_util.hpp"
+
+using namespace cs;
+using cs::testing::bad_input_of;
+using cs::testing::write_temp_file;
+
+namespace {
+
+json star() {
+  return json::parse(R"({
+    "name": "t", "seed": 3,
+    "platform": {"topology": "star", "hosts": 4, "host": {"speed": "1Tf"},
+                 "link": {"bandwidth": "10Gbps", "latency": "5us"}},
+    "workload": {"kind": "training", "jobs": [
+      {"name": "a", "model": "ResNet50", "workers": ["host0", "host1"], "servers": ["host2"],
+       "iterations": 3, "compute": "10ms"},
+      {"name": "b", "gradient_size": "100MB", "workers": ["host[1-3]"], "aggregation": "ring",
+       "iterations": 2, "compute": "1ms", "arrival": "1s"}]}
+  })");
+}
+
+json two_tier() {
+  json d = star();
+  d["platform"] = json::parse(R"({"topology": "two_tier", "racks": 2, "hosts_per_rack": 2, "host": {},
+      "link": {"bandwidth": "10Gbps"}, "uplink": {"bandwidth": "40Gbps"}})");
+  return d;
+}
+
+std::string error_of(const json& d) {
+  return bad_input_of([&] { parse_scenario(d, "test.json"); });
+}
+
+}  // namespace
+
+TEST(ScenarioValidation, ValidScenarioResolves) {
+  Scenario s = parse_scenario(star(), "test.json");
+  EXPECT_EQ(s.name, "t");
+  EXPECT_EQ(s.seed, 3u);
+  EXPECT_EQ(s.platform.topology.nodes.size(), 5u);
+  EXPECT_DOUBLE_EQ(s.platform.topology.links[0].spec.latency_s, 5e-6);
+  ASSERT_EQ(s.training.jobs.size(), 2u);
+  const JobSpec& a = s.training.jobs[0];
+  EXPECT_EQ(a.model, "ResNet50");
+  EXPECT_EQ(a.aggregation, AggregationKind::parameter_server);
+  EXPECT_EQ(a.servers, std::vector<std::string>{"host2"});
+  EXPECT_DOUBLE_EQ(a.compute_s, 0.01);
+  const JobSpec& b = s.training.jobs[1];
+  EXPECT_EQ(b.model, "custom");
+  EXPECT_DOUBLE_EQ(b.gradient_bytes, 1e8);
+  EXPECT_EQ(b.workers, (std::vector<std::string>{"host1", "host2", "host3"}));
+  EXPECT_TRUE(b.servers.empty());
+  EXPECT_DOUBLE_EQ(b.arrival_s, 1);
+}
+
+TEST(ScenarioValidation, ShippedScenariosLoad) {
+  EXPECT_NO_THROW(load_scenario(CLUSTERSIM_SOURCE_DIR "/scenarios/quickstart.json"));
+}
+
+TEST(ScenarioValidation, WrongDimensionAtExactPath) {
+  json d = star();
+  d["platform"]["link"]["bandwidth"] = "25GB";
+  std::string e = error_of(d);
+  EXPECT_CONTAINS(e, "test.json: /platform/link/bandwidth: expected a bandwidth");
+  EXPECT_CONTAINS(e, "\"GB\" is a unit of size");
+}
+
+TEST(ScenarioValidation, LinkValues) {
+  json d = star();
+  d["platform"]["link"]["bandwidth"] = "0Gbps";
+  EXPECT_CONTAINS(error_of(d), "test.json: /platform/link/bandwidth: must be positive");
+  d = star();
+  d["platform"]["link"]["latency"] = "-1us";
+  EXPECT_CONTAINS(error_of(d), "test.json: /platform/link/latency: expected a duration");
+  d["platform"]["link"]["latency"] = 5;
+  EXPECT_CONTAINS(error_of(d), "test.json: /platform/link/latency: expected a duration with a unit");
+  d = star();
+  d["platform"]["link"]["loss_rate"] = 1.5;
+  EXPECT_CONTAINS(error_of(d), "test.json: /platform/link/loss_rate: 1.5 is out of range [0, 1]");
+  d["platform"]["link"]["loss_rate"] = 1;
+  EXPECT_CONTAINS(error_of(d), "test.json: /platform/link/loss_rate: must be below 1");
+}
+
+TEST(ScenarioValidation, UnknownKeysGetDidYouMean) {
+  json d = star();
+  d["platform"]["link"]["bandwith"] = "1Gbps";
+  EXPECT_CONTAINS(error_of(d), "test.json: /platform/link/bandwith: unknown key \"bandwith\" (did you mean \"bandwidth\"?)");
+  d = star();
+  d["sead"] = 1;
+  EXPECT_CONTAINS(error_of(d), "test.json: /sead: unknown key \"sead\" (did you mean \"seed\"?)");
+  d = star();
+  d["workload"]["jobs"][1]["iteration"] = 1;
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/1/iteration: unknown key \"iteration\" (did you mean \"iterations\"?)");
+}
+
+TEST(ScenarioValidation, MissingRequiredKey) {
+  json d = star();
+  d.erase("workload");
+  EXPECT_CONTAINS(error_of(d), "test.json: /: missing required key \"workload\"");
+  d = star();
+  d["workload"]["jobs"][0].erase("iterations");
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/0: missing required key \"iterations\"");
+}
+
+TEST(ScenarioValidation, UnknownChoices) {
+  json d = star();
+  d["platform"]["topology"] = "stra";
+  EXPECT_CONTAINS(error_of(d), "test.json: /platform/topology: unknown value \"stra\" (did you mean \"star\"?)");
+  d = star();
+  d["workload"]["jobs"][0]["model"] = "ResNet51";
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/0/model: unknown model \"ResNet51\" (did you mean \"ResNet50\"?); known: ");
+  d = star();
+  d["workload"]["jobs"][0]["aggregation"] = "allreduce";
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/0/aggregation: unknown value \"allreduce\"");
+}
+
+TEST(ScenarioValidation, CrossReferencesToHosts) {
+  json d = star();
+  d["workload"]["jobs"][1]["workers"] = {"host1", "host9"};
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/1/workers/1: no host named \"host9\" in the platform");
+  d["workload"]["jobs"][1]["workers"] = {"switch", "host1"};
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/1/workers/0: \"switch\" is a switch, not a compute host");
+  d["workload"]["jobs"][1]["workers"] = 5;
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/1/workers: 5 hosts asked for, the platform has 4 compute hosts");
+  d["workload"]["jobs"][1]["workers"] = {"host1", "host[0-2]"};
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/1/workers: \"host1\" is listed twice");
+  d = star();
+  d["workload"]["jobs"][0]["servers"] = {"host4"};
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/0/servers/0: no host named \"host4\"");
+  d = two_tier();
+  d["workload"]["jobs"][0]["workers"] = {"tor0"};
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/0/workers/0: \"tor0\" is a switch, not a compute host");
+}
+
+TEST(ScenarioValidation, NameRanges) {
+  EXPECT_EQ(expand_name_range("host[2-4]"), (std::vector<std::string>{"host2", "host3", "host4"}));
+  EXPECT_EQ(expand_name_range("host7"), std::vector<std::string>{"host7"});
+  EXPECT_EQ(expand_name_range("host[1-3]x"), std::vector<std::string>{"host[1-3]x"});
+  // Descending or enormous ranges stay as written, so they fail as unknown names.
+  EXPECT_EQ(expand_name_range("host[3-1]"), std::vector<std::string>{"host[3-1]"});
+  EXPECT_EQ(expand_name_range("host[0-2000000000]"), std::vector<std::string>{"host[0-2000000000]"});
+  json d = star();
+  d["workload"]["jobs"][1]["workers"] = {"host0", "host[3-1]"};
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/1/workers/1: no host named \"host[3-1]\" in the platform "
+                               "(a range reads name[low-high], low <= high)");
+}
+
+TEST(ScenarioValidation, RingNeedsTwoWorkersAndNoServers) {
+  json d = star();
+  d["workload"]["jobs"][1]["workers"] = {"host1"};
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/1/workers: ring all-reduce needs at least 2 workers");
+  d = star();
+  d["workload"]["jobs"][1]["servers"] = {"host0"};
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/1/servers: ring all-reduce has no parameter servers");
+}
+
+TEST(ScenarioValidation, ModelXorGradientSize) {
+  json d = star();
+  d["workload"]["jobs"][0]["gradient_size"] = "1MB";
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/0: give either \"model\" or \"gradient_size\"");
+  d["workload"]["jobs"][0].erase("model");
+  d["workload"]["jobs"][0]["gradient_size"] = "1Gbps";
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/0/gradient_size: expected a size");
+}
+
+TEST(ScenarioValidation, JobNames) {
+  json d = star();
+  d["workload"]["jobs"][1]["name"] = "a";
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/1/name: a job of that name exists already");
+  // The second job's default name "job1" collides with the first job's explicit name.
+  d = star();
+  d["workload"]["jobs"][0]["name"] = "job1";
+  d["workload"]["jobs"][1].erase("name");
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/1: the default name \"job1\" is taken");
+}
+
+TEST(ScenarioValidation, PowerNeedsBothValues) {
+  json d = star();
+  d["platform"]["host"]["busy_power"] = "200W";
+  EXPECT_CONTAINS(error_of(d), "test.json: /platform/host: give both idle_power and busy_power, or neither");
+  d["platform"]["host"]["idle_power"] = "300W";
+  EXPECT_CONTAINS(error_of(d), "test.json: /platform/host/busy_power: busy_power is below idle_power");
+  d["platform"]["host"]["idle_power"] = "100W";
+  EXPECT_EQ(parse_scenario(d, "test.json").platform.topology.nodes[1].host.busy_w, 200);
+}
+
+TEST(ScenarioValidation, Counts) {
+  json d = star();
+  d["platform"]["hosts"] = 0;
+  EXPECT_CONTAINS(error_of(d), "test.json: /platform/hosts: 0 is out of range [1, 60000]");
+  d["platform"]["hosts"] = 2.5;
+  EXPECT_CONTAINS(error_of(d), "test.json: /platform/hosts: expected an integer, got 2.5");
+  d = two_tier();
+  d["platform"]["racks"] = 300;
+  d["platform"]["hosts_per_rack"] = 300;
+  EXPECT_CONTAINS(error_of(d), "test.json: /platform/racks: more than 60000 hosts in all");
+}
+
+TEST(ScenarioValidation, TrainingNeedsComputeHosts) {
+  json d = star();
+  d["platform"] = json::parse(R"({"topology": "edge_dc", "clients": 2, "edges": 1, "dc_servers": 1,
+      "client": {}, "edge": {}, "dc": {}, "client_link": {"bandwidth": "1Gbps"},
+      "edge_link": {"bandwidth": "1Gbps"}, "wan": {"bandwidth": "1Gbps"}, "dc_link": {"bandwidth": "1Gbps"}})");
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload: a training workload needs compute hosts; the edge_dc topology has none");
+}
+
+TEST(ScenarioValidation, OddDocuments) {
+  json d = star();
+  d["seed"] = 1e300;
+  EXPECT_CONTAINS(error_of(d), "test.json: /seed: 1e+300 is out of range");
+  d["seed"] = -1;
+  EXPECT_CONTAINS(error_of(d), "test.json: /seed: -1 is out of range");
+  d = star();
+  d["platform"] = "star";
+  EXPECT_CONTAINS(error_of(d), "test.json: /platform: expected an object, got a string");
+  d = star();
+  d["workload"]["jobs"] = json::object();
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs: expected an array, got an object");
+  d["workload"]["jobs"] = json::array();
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs: no jobs");
+  EXPECT_CONTAINS(error_of(json::array({1, 2})), "test.json: /: expected an object, got an array");
+  EXPECT_CONTAINS(error_of(json("hello")), "test.json: /: expected an object, got a string");
+  for (std::string name : {"", "a/b", ".", ".."}) {
+    d = star();
+    d["name"] = name;
+    EXPECT_CONTAINS(error_of(d), "test.json: /name: must be non-empty");
+  }
+}
+
+TEST(LoadScenario, DocumentMustBeAnObject) {
+  auto path = write_temp_file("array.json", "// a comment\n[1, 2]\n");
+  EXPECT_CONTAINS(bad_input_of([&] { load_scenario(path); }), path + ": /: a scenario must be a JSON object, this file holds a JSON array");
+  path = write_temp_file("empty.json", "");
+  EXPECT_CONTAINS(bad_input_of([&] { load_scenario(path); }), path + ":1:1: malformed JSON");
+}
+
+TEST(LoadScenario, MissingFile) {
+  EXPECT_CONTAINS(bad_input_of([] { load_scenario("/nonexistent/missing.json"); }),
+                  "/nonexistent/missing.json: cannot open the file");
+}
+
+TEST(LoadScenario, TracesResolveRelativeToTheScenario) {
+  write_temp_file("bw.csv", "time_s,bandwidth\n0,1Gbps\n1,1Gbps\n0.5,2Gbps\n");
+  json d = star();
+  d["platform"]["link"]["bandwidth_trace"] = "bw.csv";
+  auto path = write_temp_file("traced.json", d.dump());
+  std::string e = bad_input_of([&] { load_scenario(path); });
+  EXPECT_CONTAINS(e, path + ": /platform/link/bandwidth_trace: ");
+  EXPECT_CONTAINS(e, "bw.csv:4: time 0.5 does not increase (previous 1)");
+  d["platform"]["link"]["bandwidth_trace"] = "missing.csv";
+  path = write_temp_file("traced.json", d.dump());
+  EXPECT_CONTAINS(bad_input_of([&] { load_scenario(path); }), "missing.csv: cannot open the trace file");
+  write_temp_file("bw.csv", "time_s,bandwidth\n0,1Gbps\n1,2Gbps\n");
+  d["platform"]["link"]["bandwidth_trace"] = "bw.csv";
+  path = write_temp_file("traced.json", d.dump());
+  EXPECT_EQ(load_scenario(path).platform.topology.links[0].spec.bandwidth_trace.size(), 2u);
+}
