@@ -29,6 +29,7 @@ InaRun::InaRun(RunContext& c, TrainingState& t, const InaSpec& s)
   for (size_t i = 0; i < topo.links.size(); ++i) {
     link_loss_[ctx.platform.links[i]->get_link_up()] = topo.links[i].spec.loss_rate;
     link_loss_[ctx.platform.links[i]->get_link_down()] = topo.links[i].spec.loss_rate;
+    lossy_ = lossy_ || topo.links[i].spec.loss_rate > 0;
   }
   std::map<std::string, SwitchState*> by_host;
   const auto& specs = training.workload.jobs;
@@ -68,6 +69,7 @@ std::uint32_t InaRun::aggregator_index(std::uint32_t job, std::uint64_t seq) con
 }
 
 bool InaRun::delivered(const sg4::Host* src, const sg4::Host* dst) {
+  if (!lossy_) return true;
   auto [it, fresh] = delivery_.try_emplace({src, dst}, 1.0);
   if (fresh) {
     std::vector<sg4::Link*> links;
@@ -85,7 +87,7 @@ void InaRun::submit(size_t j) {
 bool InaRun::try_start(size_t j) {
   InaJob& job = *jobs[j];
   // SwitchML reserves a pool; without one the job waits, or aggregates at its PS (host path).
-  if (!job.sw->policy->admit(std::uint32_t(j), spec.aggregators_per_job) && !spec.switchml_host_path) return false;
+  if (!job.sw->policy->admit(std::uint32_t(j), spec.switchml_pool) && !spec.switchml_host_path) return false;
   const std::string& name = job.spec->name;
   for (std::uint32_t w = 0; w < job.workers.size(); ++w) {
     job.worker_to_switch.push_back(std::make_unique<Port<SwitchMessage>>(ctx, job.workers[w].host, job.switch_ep,

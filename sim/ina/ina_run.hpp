@@ -58,6 +58,7 @@ class InaRun {
 
  private:
   bool try_start(size_t job);
+  bool lossy_ = false;  // any link with a loss rate
   std::uint64_t run_salt_;  // from the seed: where each job's aggregator window starts
   std::mt19937_64 rng_;
   std::uniform_real_distribution<double> uniform_{0.0, 1.0};

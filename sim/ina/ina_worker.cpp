@@ -33,18 +33,21 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
   // is packet by packet; with unit = 1 the allowance is zero.
   const std::uint64_t hops = spec.allocation == SwitchAllocation::switchml ? 2 : 4;
   const std::uint64_t allowance = (spec.unit - 1) * hops;
+  // SwitchML: chunk i + s may only be sent once chunk i's result is back (s slots in the pool).
+  const std::uint64_t slots = spec.allocation == SwitchAllocation::switchml ? spec.switchml_pool / 2 : ~0ull;
   std::uint64_t acked_since_cut = 0;
+  auto rng = run.ctx.stream(job.job, rank);
   Results* incoming = nullptr;
   sg4::CommPtr pending = self.mailbox->get_async<Results>(&incoming);
 
   for (long long it = 0; it < job.spec->iterations; ++it) {
     const double start = sg4::Engine::get_clock();
-    run.ctx.compute(job.spec->compute_s);
+    run.ctx.compute_iteration(*job.spec, rng);
     const double compute_end = sg4::Engine::get_clock();
     const std::uint64_t base = std::uint64_t(it) * fragments;
     const std::uint32_t prio = priority(run, job, it);
     std::vector<bool> acked(fragments, false);
-    std::uint64_t next = 0, done = 0, in_flight = 0;
+    std::uint64_t next = 0, done = 0, in_flight = 0, first_unacked = 0;
     std::deque<std::pair<std::uint64_t, double>> timers;  // (seq, last sent), oldest first
 
     auto send = [&](std::vector<std::uint64_t> seqs, bool resend) {
@@ -69,8 +72,10 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
 
     while (done < fragments) {
       const std::uint64_t limit = std::uint64_t(window) + allowance;
-      while (next < fragments && in_flight < limit) {
-        const std::uint64_t n = std::min({std::uint64_t(spec.unit), fragments - next, limit - in_flight});
+      while (first_unacked < fragments && acked[first_unacked]) ++first_unacked;
+      const std::uint64_t slot_end = first_unacked + std::min(slots, fragments);  // next may not reach it
+      while (next < fragments && in_flight < limit && next < slot_end) {
+        const std::uint64_t n = std::min({std::uint64_t(spec.unit), fragments - next, limit - in_flight, slot_end - next});
         std::vector<std::uint64_t> seqs(n);
         const double now = sg4::Engine::get_clock();
         for (std::uint64_t k = 0; k < n; ++k) {

@@ -25,9 +25,11 @@ void write_atomically(const fs::path& target, const std::string& content) {
 
 void write_result_dir(const std::string& dir, const std::string& summary_json, const std::vector<Table>& tables) {
   fs::create_directories(dir);
-  // A previous run's summary goes first, so that a crash below leaves no summary claiming
-  // the new CSVs belong to it.
+  // A previous run's files go first: its summary, so that a crash below leaves no summary
+  // claiming the new CSVs, and its CSVs, so that none this run does not write stays behind.
   fs::remove(fs::path(dir) / "summary.json");
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_regular_file() && entry.path().extension() == ".csv") fs::remove(entry.path());
   for (const auto& t : tables) write_atomically(fs::path(dir) / (t.name + ".csv"), t.to_csv());
   write_atomically(fs::path(dir) / "summary.json", summary_json);
 }

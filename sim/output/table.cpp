@@ -3,7 +3,7 @@
 namespace cs {
 namespace {
 void append_field(std::string& out, const std::string& field) {
-  if (field.find_first_of(",\"\n") == std::string::npos) {
+  if (field.find_first_of(",\"\r\n") == std::string::npos) {
     out += field;
     return;
   }

@@ -2,6 +2,7 @@
 // What every actor of a run shares: the scenario, the platform, and the counters that the
 // reports read. Actors send through send() so that every byte is accounted on its links.
 #include <memory>
+#include <random>
 #include <simgrid/s4u.hpp>
 
 #include "platform/build.hpp"
@@ -33,11 +34,22 @@ struct RunContext {
     traffic.add(sg4::this_actor::get_host(), to.host, bytes);
     to.mailbox->put_init(payload.release(), bytes)->detach();
   }
+  // A worker's own random stream (stragglers, ...): a function of the seed and its identity only.
+  std::mt19937_64 stream(std::uint64_t job, std::uint64_t rank) const {
+    std::seed_seq seq{scenario.seed, job, rank};
+    return std::mt19937_64(seq);
+  }
   // Busy for `seconds` on one core of the calling actor's host.
   void compute(double seconds) {
     if (seconds <= 0) return;
     ++executions;
     sg4::this_actor::execute(seconds * sg4::this_actor::get_host()->get_speed());
+  }
+  // One iteration's compute of a job's worker, with the job's jitter drawn from `rng`.
+  void compute_iteration(const JobSpec& job, std::mt19937_64& rng) {
+    double factor = 1;
+    if (job.compute_jitter > 0) factor += job.compute_jitter * std::uniform_real_distribution<double>(-1, 1)(rng);
+    compute(job.compute_s * factor);
   }
 };
 

@@ -16,10 +16,11 @@ struct InaSpec {
   PriorityMetric priority = PriorityMetric::srtf;
   bool switchml_host_path = false;  // SwitchML job finding no free pool: true = aggregate at its PS, false = wait
   std::uint32_t aggregators = 20000;          // per switch
-  std::uint32_t aggregators_per_job = 2800;   // ATP/ESA: hashing range per job; SwitchML: pool size
+  std::uint32_t aggregators_per_job = 2800;   // ATP/ESA: hashing range per job
+  std::uint32_t switchml_pool = 256;          // SwitchML: aggregators reserved per job (two per slot)
   std::uint32_t values_per_packet = 62;       // ATP/ESA 62 int32, SwitchML 64
   double header_bytes = 60;                   // per packet on the wire, beyond the values
-  std::uint32_t unit = 32;                    // packets per SimGrid transfer (granularity)
+  std::uint32_t unit = 16;                    // packets per SimGrid transfer (granularity)
   std::uint32_t window_initial = 32, window_min = 1, window_max = 100;  // packets per worker
   double ecn_threshold_bytes = 64e3;          // switch egress backlog that marks ECN
   double rto_s = 1e-3;                        // retransmission timeout

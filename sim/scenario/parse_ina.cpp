@@ -16,12 +16,11 @@ InaSpec parse_ina(const std::optional<JsonNode>& ina, const JsonNode& policies) 
   s.values_per_packet = s.allocation == SwitchAllocation::switchml ? 64 : 62;
   if (!ina) return s;
   const JsonNode& n = *ina;
-  n.allow_keys({"aggregators", "aggregators_per_job", "values_per_packet", "header", "unit", "window", "ecn_threshold",
+  n.allow_keys({"aggregators", "aggregators_per_job", "switchml_pool", "values_per_packet", "header", "unit", "window", "ecn_threshold",
                 "rto", "ps_packet_cost"});
   s.aggregators = std::uint32_t(n.integer_or("aggregators", s.aggregators, 1, 1 << 24));
   s.aggregators_per_job = std::uint32_t(n.integer_or("aggregators_per_job", s.aggregators_per_job, 1, 1 << 24));
-  if (s.allocation == SwitchAllocation::switchml && s.aggregators_per_job < 2)
-    n.at("aggregators_per_job").fail("SwitchML needs at least 2 aggregators per job (one slot of two versions)");
+  s.switchml_pool = std::uint32_t(n.integer_or("switchml_pool", s.switchml_pool, 2, 1 << 24));
   s.values_per_packet = std::uint32_t(n.integer_or("values_per_packet", s.values_per_packet, 1, 4096));
   s.header_bytes = n.quantity_or("header", Dimension::size, s.header_bytes);
   s.unit = std::uint32_t(n.integer_or("unit", s.unit, 1, 1 << 20));

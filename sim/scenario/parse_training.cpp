@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <deque>
+#include <filesystem>
 #include <fmt/format.h>
 #include <random>
 #include <set>
@@ -72,7 +74,7 @@ std::vector<std::string> host_list(const JsonNode& n, const Topology& topo, Plac
 
 JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer& placer) {
   n.allow_keys({"name", "model", "gradient_size", "workers", "aggregation", "servers", "iterations", "compute",
-                "arrival"});
+                "compute_jitter", "arrival"});
   JobSpec j;
   j.name = n.text_or("name", fmt::format("job{}", index));
   if (n.has("model") == n.has("gradient_size")) n.fail("give either \"model\" or \"gradient_size\"");
@@ -116,6 +118,7 @@ JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer&
   }
   j.iterations = n.at("iterations").integer(1, 100000000);
   j.compute_s = n.at("compute").quantity(Dimension::duration);
+  j.compute_jitter = n.number_or("compute_jitter", 0, 0, 0.99);
   j.arrival_s = n.quantity_or("arrival", Dimension::duration, 0);
   return j;
 }
@@ -123,15 +126,44 @@ JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer&
 }  // namespace
 
 TrainingWorkload parse_training(const JsonNode& w, const JsonNode& policies, const Topology& topo, std::uint64_t seed) {
-  w.allow_keys({"kind", "jobs", "ina"});
+  w.allow_keys({"kind", "jobs", "jobs_trace", "job_defaults", "ina"});
   std::string placement = policies.find("placement") ? policies.at("placement").choice({"pack", "random"}) : "pack";
   auto compute = topo.names_with_role(NodeRole::compute);
   if (compute.empty()) w.fail(fmt::format("a training workload needs compute hosts; the {} topology has none", topo.kind));
   Placer placer(compute, placement, seed);
   TrainingWorkload t;
   t.ina = parse_ina(w.find("ina"), policies);
-  auto jobs = w.at("jobs").items();
-  if (jobs.empty()) w.at("jobs").fail("no jobs");
+  // Jobs come from "jobs" and from a trace file, each on top of "job_defaults".
+  std::deque<json> merged;  // stable addresses: JsonNodes point into it
+  std::vector<JsonNode> jobs;
+  std::optional<JsonNode> defaults = w.find("job_defaults");
+  if (defaults) defaults->allow_keys({"model", "gradient_size", "workers", "aggregation", "servers", "iterations",
+                                      "compute", "compute_jitter", "arrival"});
+  auto with_defaults = [&](const json& job, std::string file, std::string path) {
+    if (!defaults) return JsonNode(job, std::move(file), std::move(path));
+    json& m = merged.emplace_back(defaults->raw());
+    if (job.is_object()) m.update(job);
+    else m = job;  // not an object: let parse_job say so
+    return JsonNode(m, std::move(file), std::move(path));
+  };
+  if (auto list = w.find("jobs"))
+    for (const auto& j : list->items()) jobs.push_back(with_defaults(j.raw(), j.file(), j.path()));
+  if (auto trace = w.find("jobs_trace")) {
+    std::string path = trace->text();
+    std::string dir = std::filesystem::path(w.file()).parent_path().string();
+    if (!path.empty() && path[0] != '/' && !dir.empty()) path = dir + "/" + path;
+    std::vector<JobRow> rows;
+    try {
+      rows = read_job_trace(path);
+    } catch (const BadInput& e) {
+      trace->fail(e.what());
+    }
+    for (auto& row : rows) {
+      json& stored = merged.emplace_back(std::move(row.job));
+      jobs.push_back(with_defaults(stored, fmt::format("{}:{}", path, row.line), ""));
+    }
+  }
+  if (jobs.empty()) w.fail("no jobs: give \"jobs\" or a \"jobs_trace\" with at least one row");
   std::set<std::string> names;
   for (size_t i = 0; i < jobs.size(); ++i) {
     t.jobs.push_back(parse_job(jobs[i], i, topo, placer));

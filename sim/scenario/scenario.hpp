@@ -31,6 +31,7 @@ struct JobSpec {
   std::string aggregation_switch;  // in-network: the switch that sums (the first worker's)
   long long iterations;
   double compute_s;  // per iteration, on the worker's device
+  double compute_jitter = 0;  // each worker's iteration takes compute_s x (1 + U(-j, j))
   double arrival_s;
 };
 
@@ -73,6 +74,11 @@ PlatformSpec parse_platform(const JsonNode& node, const std::string& base_dir);
 TrainingWorkload parse_training(const JsonNode& workload, const JsonNode& policies, const Topology& topology,
                                 std::uint64_t seed);
 InaSpec parse_ina(const std::optional<JsonNode>& ina, const JsonNode& policies);
+struct JobRow {
+  json job;  // as a "jobs" entry
+  int line;
+};
+std::vector<JobRow> read_job_trace(const std::string& path);
 std::vector<TracePoint> read_trace_file(const std::string& path, Dimension value_dimension);
 // "host[0-3]" -> host0 host1 host2 host3; anything else unchanged.
 std::vector<std::string> expand_name_range(const std::string& pattern);

@@ -43,9 +43,10 @@ struct JobActors {
     for (size_t s = 0; s < spec().servers.size(); ++s) servers.push_back(server(s));
     const double shard_bytes = spec().gradient_bytes / double(servers.size());
     std::vector<GradientMessage*> results(servers.size());
+    auto rng = ctx.stream(job, rank);
     for (long long it = 0; it < spec().iterations; ++it) {
       double start = sg4::Engine::get_clock();
-      ctx.compute(spec().compute_s);
+      ctx.compute_iteration(spec(), rng);
       double compute_end = sg4::Engine::get_clock();
       std::vector<sg4::CommPtr> comms;
       for (const auto& s : servers) comms.push_back(ctx.send(s, std::make_unique<GradientMessage>(rank, it), shard_bytes));
@@ -79,9 +80,10 @@ struct JobActors {
     const size_t n = spec().workers.size();
     Endpoint self = worker(rank), next = worker((rank + 1) % n);
     const double chunk_bytes = spec().gradient_bytes / double(n);
+    auto rng = ctx.stream(job, rank);
     for (long long it = 0; it < spec().iterations; ++it) {
       double start = sg4::Engine::get_clock();
-      ctx.compute(spec().compute_s);
+      ctx.compute_iteration(spec(), rng);
       double compute_end = sg4::Engine::get_clock();
       for (size_t step = 0; step < 2 * (n - 1); ++step) {
         GradientMessage* received = nullptr;

@@ -85,6 +85,7 @@ void run_randomized(PolicyKind kind, std::uint64_t seed) {
       ASSERT_EQ(results[j][s], 1) << "job " << j << " fragment " << s;
     }
   EXPECT_EQ(policy->occupied(), 0u);
+  EXPECT_EQ(policy->partials(), 0u);
   EXPECT_GT(policy->counters().collisions, 0u);
   if (kind == PolicyKind::esa) {
     EXPECT_GT(policy->counters().preemptions, 0u);

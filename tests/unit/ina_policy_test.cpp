@@ -60,7 +60,10 @@ TEST(AtpPolicy, ACompletedAggregatorIsHeldUntilItsAckPasses) {
   auto p = policy(PolicyKind::atp, 8);
   Sender s;
   p->on_packet(s.packet(0, 0, 2, 1, 3));
+  EXPECT_EQ(p->partials(), 1u);
   EXPECT_EQ(p->on_packet(s.packet(0, 1, 2, 1, 3)).verdict, Verdict::completed);
+  EXPECT_EQ(p->partials(), 0u);  // complete: held, but idle until the ACK
+  EXPECT_EQ(p->occupied(), 1u);
   EXPECT_EQ(p->on_packet(s.packet(1, 0, 2, 4, 3)).verdict, Verdict::collision);
   p->on_result(1, 4, 3);  // another fragment's ACK frees nothing
   EXPECT_EQ(p->occupied(), 1u);

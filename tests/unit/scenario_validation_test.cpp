@@ -221,7 +221,7 @@ TEST(ScenarioValidation, OddDocuments) {
   d["workload"]["jobs"] = json::object();
   EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs: expected an array, got an object");
   d["workload"]["jobs"] = json::array();
-  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs: no jobs");
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload: no jobs");
   EXPECT_CONTAINS(error_of(json::array({1, 2})), "test.json: /: expected an object, got an array");
   EXPECT_CONTAINS(error_of(json("hello")), "test.json: /: expected an object, got a string");
   for (std::string name : {"", "a/b", ".", ".."}) {
