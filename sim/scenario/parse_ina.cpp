@@ -30,6 +30,9 @@ InaSpec parse_ina(const std::optional<JsonNode>& ina, const JsonNode& policies) 
     s.window_max = std::uint32_t(w->integer_or("max", s.window_max, s.window_min, 1 << 20));
     s.window_initial = std::uint32_t(w->integer_or("initial", std::min(s.window_initial, s.window_max), s.window_min, s.window_max));
   }
+  if (s.allocation == SwitchAllocation::switchml && !s.switchml_host_path && s.switchml_pool > s.aggregators)
+    n.fail(fmt::format("switchml_pool ({}) exceeds the switch's {} aggregators: SwitchML jobs would wait forever",
+                       s.switchml_pool, s.aggregators));
   s.ecn_threshold_bytes = n.quantity_or("ecn_threshold", Dimension::size, s.ecn_threshold_bytes);
   if (auto r = n.find("rto")) s.rto_s = r->positive_quantity(Dimension::duration);
   s.ps_packet_cost_s = n.quantity_or("ps_packet_cost", Dimension::duration, s.ps_packet_cost_s);
