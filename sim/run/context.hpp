@@ -28,12 +28,6 @@ struct RunContext {
     traffic.add(sg4::this_actor::get_host(), to.host, bytes);
     return to.mailbox->put_async(payload.release(), bytes);
   }
-  // The same, for a sender that does not wait for the transfer to end (a switch, a server).
-  template <class T>
-  void send_detached(const Endpoint& to, std::unique_ptr<T> payload, double bytes) {
-    traffic.add(sg4::this_actor::get_host(), to.host, bytes);
-    to.mailbox->put_init(payload.release(), bytes)->detach();
-  }
   // A worker's own random stream (stragglers, ...): a function of the seed and its identity only.
   std::mt19937_64 stream(std::uint64_t job, std::uint64_t rank) const {
     std::seed_seq seq{scenario.seed, job, rank};
