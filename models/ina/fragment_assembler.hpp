@@ -23,7 +23,6 @@ class FragmentAssembler {
   bool complete(std::uint64_t seq) const { return seq < done_.size() && done_[seq]; }
   // The sum of the fragment that add() just reported completed (valid until the next add()).
   std::span<const std::int32_t> last_sum() const { return last_sum_; }
-  size_t pending() const { return open_.size(); }
 
  private:
   struct Open {

@@ -71,12 +71,8 @@ std::uint32_t InaRun::aggregator_index(std::uint32_t job, std::uint64_t seq) con
 bool InaRun::delivered(const sg4::Host* src, const sg4::Host* dst) {
   if (!lossy_) return true;
   auto [it, fresh] = delivery_.try_emplace({src, dst}, 1.0);
-  if (fresh) {
-    std::vector<sg4::Link*> links;
-    double latency = 0;
-    src->route_to(dst, links, &latency);
-    for (auto* l : links) it->second *= 1.0 - link_loss_[l];
-  }
+  if (fresh)
+    for (const auto* l : ctx.traffic.route(src, dst)) it->second *= 1.0 - link_loss_[l];
   return it->second >= 1.0 || uniform_(rng_) < it->second;
 }
 

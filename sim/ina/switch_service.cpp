@@ -2,8 +2,6 @@
 // through the policy; what leaves (sums and forwarded packets for the parameter servers,
 // SwitchML's multicast results) is grouped into one transfer per destination. Results coming
 // back from a PS free their aggregators on the way to the workers.
-#include <bit>
-
 #include "ina/ina_run.hpp"
 
 namespace cs::ina_sim {

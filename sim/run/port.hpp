@@ -19,11 +19,12 @@ class Port {
  public:
   Port(RunContext& ctx, sg4::Host* from, Endpoint to, const std::string& name)
       : state_(std::make_shared<State>(State{ctx, to, sg4::Semaphore::create(0), {}})) {
-    std::vector<sg4::Link*> links;
-    double latency = 0;
-    from->route_to(to.host, links, &latency);
-    double bandwidth = links.empty() ? 0 : links.front()->get_bandwidth();
-    for (auto* l : links) bandwidth = std::min(bandwidth, l->get_bandwidth());
+    const auto& links = ctx.traffic.route(from, to.host);
+    double latency = 0, bandwidth = links.empty() ? 0 : links.front()->get_bandwidth();
+    for (const auto* l : links) {
+      latency += l->get_latency();
+      bandwidth = std::min(bandwidth, l->get_bandwidth());
+    }
     const double bdp_bytes = latency * bandwidth;
     sg4::Actor::create(name, from, [s = state_, bdp_bytes, bandwidth] {
       sg4::Actor::self()->daemonize();

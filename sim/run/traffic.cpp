@@ -2,7 +2,8 @@
 
 namespace cs {
 
-void TrafficCounter::add(const simgrid::s4u::Host* src, const simgrid::s4u::Host* dst, double bytes) {
+const std::vector<const simgrid::s4u::Link*>& TrafficCounter::route(const simgrid::s4u::Host* src,
+                                                                    const simgrid::s4u::Host* dst) {
   auto [it, inserted] = routes_.try_emplace({src, dst});
   if (inserted) {
     std::vector<simgrid::s4u::Link*> links;
@@ -10,7 +11,11 @@ void TrafficCounter::add(const simgrid::s4u::Host* src, const simgrid::s4u::Host
     src->route_to(dst, links, &latency);
     it->second.assign(links.begin(), links.end());
   }
-  for (const auto* link : it->second) bytes_[link] += bytes;
+  return it->second;
+}
+
+void TrafficCounter::add(const simgrid::s4u::Host* src, const simgrid::s4u::Host* dst, double bytes) {
+  for (const auto* link : route(src, dst)) bytes_[link] += bytes;
   payload_bytes_ += bytes;
   ++messages_;
 }

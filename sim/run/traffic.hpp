@@ -9,6 +9,8 @@ namespace cs {
 class TrafficCounter {
  public:
   void add(const simgrid::s4u::Host* src, const simgrid::s4u::Host* dst, double bytes);
+  // The links from src to dst, looked up once per pair (also used for loss and port pacing).
+  const std::vector<const simgrid::s4u::Link*>& route(const simgrid::s4u::Host* src, const simgrid::s4u::Host* dst);
   double bytes_on(const simgrid::s4u::Link* link) const;
   double payload_bytes() const { return payload_bytes_; }  // each message counted once
   unsigned long long messages() const { return messages_; }

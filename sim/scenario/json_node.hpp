@@ -44,8 +44,6 @@ class JsonNode {
   long long integer(long long min, long long max) const;
   double quantity(Dimension d) const;  // "25Gbps" etc.; never a bare number
   double positive_quantity(Dimension d) const;
-  template <Dimension D>
-  Quantity<D> as() const { return {quantity(D)}; }
 
   // Convenience for optional members with defaults.
   std::string text_or(std::string_view key, std::string_view fallback) const;
