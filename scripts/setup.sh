@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libsimgrid-dev nlohmann-json3-dev libfmt-dev libboost-program-options-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libeigen3-dev zlib1g-dev
   dataset-fashion-mnist parallel python3 python3-matplotlib python3-numpy
 )
 missing=()
