@@ -1,5 +1,6 @@
 // clustersim: the command line. `run` simulates a scenario and writes its results,
-// `validate` only checks scenario files, `models` lists the model table.
+// `validate` only checks scenario files, `models` lists the model table, `compress` measures a
+// compression scheme alone.
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <xbt/base.h>
 #include <simgrid/version.h>
 
+#include "cli/commands.hpp"
 #include "cli/progress_bar.hpp"
 #include "output/result_dir.hpp"
 #include "run/simulation.hpp"
@@ -22,14 +24,16 @@ namespace {
 
 constexpr const char* usage = R"(usage:
   clustersim run FILE [--set /json/pointer=value]... [--out DIR] [--quiet]
-  clustersim validate FILE...
+  clustersim validate FILE... [--set /json/pointer=value]...
   clustersim models
+  clustersim compress [--scheme thc|uhc|none|fp16|topk|terngrad|qsgd] [--bits B] [--granularity G] [--clip P]
+                      [--topk-ratio R] [--qsgd-levels S] [--workers N] [--dim D] [--dist gaussian|lognormal]
+                      [--seed S] [--rounds R]   (one scheme on synthetic vectors; prints one JSON object)
+  clustersim compress --calibrate [--machine TEXT]   (per-coordinate costs of every scheme, as a cost profile)
   clustersim --version
 exit codes: 0 success, 2 bad input (scenario, overrides, command line), 1 any other failure)";
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using cli::UsageError;
 
 std::string simgrid_version() {
   int major = 0, minor = 0, patch = 0;
@@ -93,12 +97,20 @@ int cmd_run(const std::vector<std::string>& args) {
   return exit_code::ok;
 }
 
-int cmd_validate(const std::vector<std::string>& files) {
+int cmd_validate(const std::vector<std::string>& args) {
+  po::options_description opts;
+  std::vector<std::string> sets, files;
+  opts.add_options()("set", po::value(&sets), "override")("file", po::value(&files));
+  po::positional_options_description pos;
+  pos.add("file", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+  po::notify(vm);
   if (files.empty()) throw UsageError("validate takes one or more scenario files");
   int status = exit_code::ok;
   for (const auto& f : files) {
     try {
-      Scenario s = load_scenario(f);
+      Scenario s = load_scenario(f, sets);
       fmt::print("{}: ok ({})\n", f, s.name);
     } catch (const BadInput& e) {
       fmt::print(stderr, "error: {}\n", e.what());
@@ -134,6 +146,7 @@ int main(int argc, char** argv) {
     if (command == "run") return cmd_run(args);
     if (command == "validate") return cmd_validate(args);
     if (command == "models") return cmd_models();
+    if (command == "compress") return cli::cmd_compress(args);
     throw UsageError(fmt::format("unknown command \"{}\"", command));
   } catch (const BadInput& e) {
     fmt::print(stderr, "error: {}\n", e.what());

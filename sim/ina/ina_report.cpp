@@ -10,10 +10,10 @@ Table ina_jobs_table(const InaRun& run) {
            "preemptions_suffered", "preemptions_caused", "switch_aggregated_bytes", "ps_aggregated_bytes",
            "admission_wait_s"},
           {}};
-  const double payload = run.spec.payload_bytes();
   for (const auto& j : run.jobs) {
     if (!j) continue;
     const InaJobCounters& c = j->counters;
+    const double payload = j->up_payload_bytes;
     t.add(j->spec->name, j->fragments, c.packets_sent, c.retransmissions, c.lost_packets, c.collisions,
           c.preemptions_suffered, c.preemptions_caused, double(c.switch_contributions) * payload,
           double(c.ps_contributions) * payload, c.admission_wait_s);
@@ -39,8 +39,11 @@ Table switches_table(const InaRun& run, double duration) {
 
 nlohmann::json ina_metrics(const InaRun& run, double duration) {
   InaJobCounters sum;
+  double switch_bytes = 0, ps_bytes = 0;  // upstream payload aggregated in each place
   for (const auto& j : run.jobs) {
     if (!j) continue;
+    switch_bytes += double(j->counters.switch_contributions) * j->up_payload_bytes;
+    ps_bytes += double(j->counters.ps_contributions) * j->up_payload_bytes;
     sum.packets_sent += j->counters.packets_sent;
     sum.retransmissions += j->counters.retransmissions;
     sum.lost_packets += j->counters.lost_packets;
@@ -58,7 +61,6 @@ nlohmann::json ina_metrics(const InaRun& run, double duration) {
     peak = std::max(peak, double(sw->memory.peak) / sw->policy->capacity());
     packets += sw->policy->counters().packets;
   }
-  const double payload = run.spec.payload_bytes();
   const double contributions = double(sum.switch_contributions + sum.ps_contributions);
   return {
       {"ina_packets_sent", sum.packets_sent},
@@ -67,8 +69,8 @@ nlohmann::json ina_metrics(const InaRun& run, double duration) {
       {"ina_lost_packets", sum.lost_packets},
       {"ina_collisions", sum.collisions},
       {"ina_preemptions", sum.preemptions_caused},
-      {"ina_switch_aggregated_bytes", double(sum.switch_contributions) * payload},
-      {"ina_ps_aggregated_bytes", double(sum.ps_contributions) * payload},
+      {"ina_switch_aggregated_bytes", switch_bytes},
+      {"ina_ps_aggregated_bytes", ps_bytes},
       {"ina_switch_aggregated_share", contributions > 0 ? double(sum.switch_contributions) / contributions : 0.0},
       {"switch_occupancy_mean", duration > 0 && capacity > 0 ? occupied / (capacity * duration) : 0.0},
       {"switch_occupancy_peak", peak},

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "training/scale_agreement.hpp"
+
 namespace cs::ina_sim {
 namespace {
 
@@ -25,12 +27,7 @@ ina::PolicyKind policy_kind(SwitchAllocation a) {
 
 InaRun::InaRun(RunContext& c, TrainingState& t, const InaSpec& s)
     : ctx(c), training(t), spec(s), run_salt_(mix(c.scenario.seed)), rng_(c.scenario.seed) {
-  const Topology& topo = ctx.scenario.platform.topology;
-  for (size_t i = 0; i < topo.links.size(); ++i) {
-    link_loss_[ctx.platform.links[i]->get_link_up()] = topo.links[i].spec.loss_rate;
-    link_loss_[ctx.platform.links[i]->get_link_down()] = topo.links[i].spec.loss_rate;
-    lossy_ = lossy_ || topo.links[i].spec.loss_rate > 0;
-  }
+  lossy_ = !ctx.link_loss.empty();
   std::map<std::string, SwitchState*> by_host;
   const auto& specs = training.workload.jobs;
   jobs.resize(specs.size());
@@ -51,7 +48,21 @@ InaRun::InaRun(RunContext& c, TrainingState& t, const InaSpec& s)
     job->ps = {sg4::Mailbox::by_name(fmt::format("ina-j{}/ps", j)), ctx.platform.host(specs[j].servers.at(0))};
     for (size_t w = 0; w < specs[j].workers.size(); ++w)
       job->workers.push_back({sg4::Mailbox::by_name(fmt::format("ina-j{}/w{}", j, w)), ctx.platform.host(specs[j].workers[w])});
-    job->fragments = std::uint64_t(std::ceil(specs[j].gradient_bytes / spec.payload_bytes()));
+    job->compressed = training.compressed.empty() ? nullptr : training.compressed[j].get();
+    if (job->compressed && job->compressed->scheme().integer_sum()) {
+      // An aggregator's registers (values_per_packet 32-bit words) hold the sums at the
+      // scheme's downstream width, so one fragment carries that many coordinates.
+      const CompressedJob& c = *job->compressed;
+      const double coords = std::floor(spec.values_per_packet * 32.0 / c.spec().scheme.downstream_bits);
+      job->fragments = std::uint64_t(std::ceil(c.coordinates() / coords));
+      job->up_payload_bytes = coords * c.bits_up_per_coord() / 8;
+      job->down_payload_bytes = coords * c.bits_down_per_coord() / 8;
+    } else {
+      job->fragments = std::uint64_t(std::ceil(specs[j].gradient_bytes / spec.payload_bytes()));
+      job->up_payload_bytes = job->down_payload_bytes = spec.payload_bytes();
+    }
+    job->up_packet_bytes = job->up_payload_bytes + spec.header_bytes;
+    job->down_packet_bytes = job->down_payload_bytes + spec.header_bytes;
     jobs[j] = std::move(job);
   }
   for (auto& sw : switches) {
@@ -71,8 +82,7 @@ std::uint32_t InaRun::aggregator_index(std::uint32_t job, std::uint64_t seq) con
 bool InaRun::delivered(const sg4::Host* src, const sg4::Host* dst) {
   if (!lossy_) return true;
   auto [it, fresh] = delivery_.try_emplace({src, dst}, 1.0);
-  if (fresh)
-    for (const auto* l : ctx.traffic.route(src, dst)) it->second *= 1.0 - link_loss_[l];
+  if (fresh) it->second = ctx.delivery_probability(src, dst);
   return it->second >= 1.0 || uniform_(rng_) < it->second;
 }
 
@@ -96,6 +106,10 @@ bool InaRun::try_start(size_t j) {
   training.jobs[j].start_s = sg4::Engine::get_clock();
   job.counters.admission_wait_s = training.jobs[j].start_s - job.spec->arrival_s;
   sg4::Actor::create(fmt::format("{}-ps", job.spec->name), job.ps.host, [this, &job] { ina_server(*this, job); });
+  if (job.compressed && job.compressed->agreement_bytes() > 0)
+    sg4::Actor::create(fmt::format("{}-agree", job.spec->name), job.ps.host, [this, &job] {
+      scale_agreement_service(ctx, job.job, job.workers.size(), job.spec->iterations, job.compressed->agreement_bytes());
+    });
   for (std::uint32_t w = 0; w < job.workers.size(); ++w)
     sg4::Actor::create(fmt::format("{}-w{}", job.spec->name, w), job.workers[w].host,
                        [this, &job, w] { ina_worker(*this, job, w); });

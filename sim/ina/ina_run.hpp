@@ -20,6 +20,18 @@ struct InaJob {
   Endpoint switch_ep, ps;
   std::vector<Endpoint> workers;
   std::uint64_t fragments;  // per iteration
+  // Per packet, beyond headers, both ways: fp32 fixed point (the same both ways), or a
+  // compression scheme's indices up and its wider sums down.
+  double up_payload_bytes = 0, down_payload_bytes = 0;
+  double up_packet_bytes = 0, down_packet_bytes = 0;
+  CompressedJob* compressed = nullptr;  // the job's scheme, if any
+  // What an item travelling to the PS weighs: a worker's packet, or a (partial) sum.
+  double bytes_of(const PsItem& item) const { return item.kind == PsItem::packet ? up_packet_bytes : down_packet_bytes; }
+  double bytes_of(const std::vector<PsItem>& items) const {
+    double b = 0;
+    for (const auto& i : items) b += bytes_of(i);
+    return b;
+  }
   InaJobCounters counters;
   std::uint32_t workers_done = 0;
   // Egress queues, created when the job starts.
@@ -63,7 +75,6 @@ class InaRun {
   std::mt19937_64 rng_;
   std::uniform_real_distribution<double> uniform_{0.0, 1.0};
   std::map<std::pair<const sg4::Host*, const sg4::Host*>, double> delivery_;
-  std::unordered_map<const sg4::Link*, double> link_loss_;
   std::vector<size_t> waiting_;  // SwitchML jobs waiting for a pool, in arrival order
 };
 

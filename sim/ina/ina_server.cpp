@@ -16,7 +16,7 @@ void ina_server(InaRun& run, InaJob& job) {
   const auto fan_in = std::uint32_t(job.workers.size());
   for (;;) {
     auto m = receive<ToPs>(job.ps.mailbox);
-    run.egress_backlog[job.ps.host] -= double(m->items.size()) * run.spec.packet_bytes();
+    run.egress_backlog[job.ps.host] -= job.bytes_of(m->items);
     run.ctx.compute(double(m->items.size()) * run.spec.ps_packet_cost_s);
     Results all{std::uint32_t(job.job), {}, -1, m->congested};
     std::vector<std::vector<std::uint64_t>> answers(job.workers.size());
@@ -35,7 +35,7 @@ void ina_server(InaRun& run, InaJob& job) {
       else job.counters.switch_contributions += item.kind == PsItem::aggregate ? fan_in : std::uint32_t(std::popcount(item.bitmap));
       if (added == ina::FragmentAssembler::Added::completed) all.seqs.push_back(item.seq);
     }
-    const double packet = run.spec.packet_bytes();
+    const double packet = job.down_packet_bytes;
     if (!all.seqs.empty()) {
       const double bytes = double(all.seqs.size()) * packet;
       job.ps_to_switch->send(std::make_unique<SwitchMessage>(std::move(all)), bytes);

@@ -6,6 +6,7 @@
 #include <deque>
 
 #include "ina/ina_run.hpp"
+#include "training/scale_agreement.hpp"
 
 namespace cs::ina_sim {
 namespace {
@@ -44,6 +45,9 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
     const double start = sg4::Engine::get_clock();
     run.ctx.compute_iteration(*job.spec, rng);
     const double compute_end = sg4::Engine::get_clock();
+    CompressedJob* c = job.compressed;
+    if (c && c->agreement_bytes() > 0) agree_scales(run.ctx, job.job, rank, job.ps.host, c->agreement_bytes());
+    if (c) run.ctx.compute(c->encode_s());
     const std::uint64_t base = std::uint64_t(it) * fragments;
     const std::uint32_t prio = priority(run, job, it);
     std::vector<bool> acked(fragments, false);
@@ -51,7 +55,7 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
     std::deque<std::pair<std::uint64_t, double>> timers;  // (seq, last sent), oldest first
 
     auto send = [&](std::vector<std::uint64_t> seqs, bool resend) {
-      const double bytes = double(seqs.size()) * spec.packet_bytes();
+      const double bytes = double(seqs.size()) * job.up_packet_bytes;
       job.worker_to_switch[rank]->send(
           std::make_unique<SwitchMessage>(PacketBatch{std::uint32_t(job.job), rank, prio, resend, std::move(seqs)}), bytes);
     };
@@ -116,7 +120,10 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
         acked_since_cut = 0;
       }
     }
+    if (c) run.ctx.compute(c->decode_s());
     if (rank == 0) run.training.iterations.push_back({job.job, it, start, compute_end, sg4::Engine::get_clock()});
+    // The switch aggregates at line rate: no aggregation time of its own beyond the transfers.
+    if (c && rank == 0) c->round_done(it, start, compute_end, 0.0, it + 1 == job.spec->iterations);
   }
   pending->cancel();
   if (++job.workers_done == job.workers.size()) run.job_finished(job.job);

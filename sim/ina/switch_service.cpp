@@ -17,8 +17,8 @@ struct Outbox {
   }
 };
 
-void send_results(InaRun& run, InaJob& job, std::vector<std::uint64_t> seqs, std::int32_t only_worker, bool congested) {
-  const double bytes = double(seqs.size()) * run.spec.packet_bytes();
+void send_results(InaJob& job, std::vector<std::uint64_t> seqs, std::int32_t only_worker, bool congested) {
+  const double bytes = double(seqs.size()) * job.down_packet_bytes;
   if (only_worker >= 0) {
     job.switch_to_worker[size_t(only_worker)]->send(
         std::make_unique<Results>(Results{std::uint32_t(job.job), std::move(seqs), only_worker, congested}), bytes);
@@ -74,14 +74,14 @@ void on_packets(InaRun& run, SwitchState& sw, const PacketBatch& b) {
   }
   for (auto& [j, m] : out.to_ps) {
     InaJob& dest = run.job(j);
-    const double bytes = double(m.items.size()) * run.spec.packet_bytes();
+    const double bytes = dest.bytes_of(m.items);
     double& backlog = run.egress_backlog[dest.ps.host];
     m.congested = backlog > run.spec.ecn_threshold_bytes;
     backlog += bytes;
     dest.switch_to_ps->send(std::make_unique<ToPs>(std::move(m)), bytes);
   }
-  if (!multicast.empty()) send_results(run, job, std::move(multicast), -1, false);
-  if (!unicast.empty()) send_results(run, job, std::move(unicast), std::int32_t(b.worker), false);
+  if (!multicast.empty()) send_results(job, std::move(multicast), -1, false);
+  if (!unicast.empty()) send_results(job, std::move(unicast), std::int32_t(b.worker), false);
 }
 
 void on_results(InaRun& run, SwitchState& sw, Results& r) {
@@ -97,7 +97,7 @@ void on_results(InaRun& run, SwitchState& sw, Results& r) {
     sw.policy->on_result(r.job, seq, run.aggregator_index(r.job, seq));
     delivered.push_back(seq);
   }
-  if (!delivered.empty()) send_results(run, job, std::move(delivered), r.only_worker, r.congested);
+  if (!delivered.empty()) send_results(job, std::move(delivered), r.only_worker, r.congested);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // reports read. Actors send through send() so that every byte is accounted on its links.
 #include <memory>
 #include <random>
+#include <unordered_map>
 #include <simgrid/s4u.hpp>
 
 #include "platform/build.hpp"
@@ -21,6 +22,16 @@ struct RunContext {
   const Platform& platform;
   TrafficCounter traffic;
   unsigned long long executions = 0;
+  std::unordered_map<const sg4::Link*, double> link_loss;  // links with a loss rate above 0
+
+  // Probability that one packet from src reaches dst, over the links of its route.
+  double delivery_probability(const sg4::Host* src, const sg4::Host* dst) {
+    double p = 1.0;
+    if (link_loss.empty()) return p;
+    for (const auto* l : traffic.route(src, dst))
+      if (auto it = link_loss.find(l); it != link_loss.end()) p *= 1.0 - it->second;
+    return p;
+  }
 
   // Starts a transfer of `bytes` from the calling actor's host; the receiver owns `payload`.
   template <class T>

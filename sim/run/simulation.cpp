@@ -52,8 +52,14 @@ RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progr
   char* argv[] = {arg0, arg1, arg2, nullptr};
   sg4::Engine engine(&argc, argv);
   Platform platform = build_platform(scenario.platform);
-  RunContext ctx{scenario, platform, {}, 0};
+  RunContext ctx{scenario, platform, {}, 0, {}};
+  const Topology& topo = scenario.platform.topology;
+  for (size_t i = 0; i < topo.links.size(); ++i)
+    if (topo.links[i].spec.loss_rate > 0)
+      for (const auto* l : {platform.links[i]->get_link_up(), platform.links[i]->get_link_down()})
+        ctx.link_loss[l] = topo.links[i].spec.loss_rate;
   TrainingState training(scenario.training);
+  attach_compression(ctx, training);
   std::unique_ptr<ina_sim::InaRun> ina;
   if (scenario.training.uses_ina()) ina = std::make_unique<ina_sim::InaRun>(ctx, training, scenario.training.ina);
   launch_training(ctx, training, ina.get());
@@ -75,6 +81,12 @@ RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progr
   out.metrics = training_metrics(training);
   double energy = 0;
   out.tables.push_back(jobs_table(training));
+  out.metrics.update(compression_metrics(training));
+  if (scenario.training.compression) {
+    out.tables.push_back(compression_jobs_table(training));
+    out.tables.push_back(rounds_table(training));
+    if (scenario.training.learning) out.tables.push_back(accuracy_table(training));
+  }
   if (scenario.outputs.iterations_csv) out.tables.push_back(iterations_table(training));
   if (scenario.outputs.links_csv) out.tables.push_back(links_table(ctx, duration));
   Table hosts = hosts_table(ctx, duration, energy);

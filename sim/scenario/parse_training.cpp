@@ -123,16 +123,48 @@ JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer&
   return j;
 }
 
+// What a scheme asks of the job's aggregation path.
+void check_compression(const JobSpec& j, const JsonNode& job, const CompressionSpec& c, const JsonNode& where) {
+  compression::SchemeConfig config = c.scheme;
+  config.workers = int(j.workers.size());
+  std::unique_ptr<compression::Scheme> scheme;
+  try {
+    scheme = compression::make_scheme(config);
+  } catch (const std::invalid_argument& e) {
+    // What is left to fail here depends on the job: n x g must fit the downstream width.
+    where.find("granularity").value_or(where).fail(fmt::format("job \"{}\": {}", j.name, e.what()));
+  }
+  if (j.aggregation == AggregationKind::ring_allreduce && config.name != "none")
+    job.fail(fmt::format("scheme \"{}\" needs an aggregator (aggregation \"ps\" or \"ina\"), not a ring all-reduce",
+                         config.name));
+  // A switch adds integers: THC's table values, or fp32 converted to fixed point as ATP does.
+  if (j.aggregation == AggregationKind::in_network && !scheme->integer_sum() && config.name != "none")
+    where.at("scheme").fail(fmt::format(
+        "scheme \"{}\" cannot aggregate in the switch (job \"{}\" uses aggregation \"ina\"): its aggregate is not a sum "
+        "of integers; use thc, uhc or none, or aggregation \"ps\"",
+        config.name, j.name));
+}
+
 }  // namespace
 
 TrainingWorkload parse_training(const JsonNode& w, const JsonNode& policies, const Topology& topo, std::uint64_t seed) {
-  w.allow_keys({"kind", "jobs", "jobs_trace", "job_defaults", "ina"});
+  w.allow_keys({"kind", "jobs", "jobs_trace", "job_defaults", "ina", "compression", "learning"});
   std::string placement = policies.find("placement") ? policies.at("placement").choice({"pack", "random"}) : "pack";
   auto compute = topo.names_with_role(NodeRole::compute);
   if (compute.empty()) w.fail(fmt::format("a training workload needs compute hosts; the {} topology has none", topo.kind));
   Placer placer(compute, placement, seed);
   TrainingWorkload t;
   t.ina = parse_ina(w.find("ina"), policies);
+  const std::string base_dir = std::filesystem::path(w.file()).parent_path().string();
+  if (auto c = w.find("compression")) t.compression = parse_compression(*c, base_dir);
+  if (auto l = w.find("learning")) {
+    t.learning = parse_learning(*l, base_dir);
+    // Proxy training without a scheme is plain fp32 training, with its aggregation costs.
+    if (!t.compression) {
+      json none = {{"scheme", "none"}};
+      t.compression = parse_compression(JsonNode(none, w.file(), w.path() + "/compression"), base_dir);
+    }
+  }
   // Jobs come from "jobs" and from a trace file, each on top of "job_defaults".
   std::deque<json> merged;  // stable addresses: JsonNodes point into it
   std::vector<JsonNode> jobs;
@@ -167,6 +199,7 @@ TrainingWorkload parse_training(const JsonNode& w, const JsonNode& policies, con
   std::set<std::string> names;
   for (size_t i = 0; i < jobs.size(); ++i) {
     t.jobs.push_back(parse_job(jobs[i], i, topo, placer));
+    if (t.compression) check_compression(t.jobs.back(), jobs[i], *t.compression, w.find("compression").value_or(w));
     if (names.insert(t.jobs.back().name).second) continue;
     // A default name ("job1") can collide with a name given to an earlier job.
     if (jobs[i].has("name")) jobs[i].at("name").fail("a job of that name exists already");

@@ -2,9 +2,11 @@
 // A validated scenario: every quantity in SI units, every name resolved. Nothing in here can
 // make SimGrid assert: load_scenario() rejects anything that could.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "compression_spec.hpp"
 #include "ina_spec.hpp"
 #include "json_node.hpp"
 #include "platform/topology.hpp"
@@ -38,6 +40,10 @@ struct JobSpec {
 struct TrainingWorkload {
   std::vector<JobSpec> jobs;
   InaSpec ina;  // for jobs with in-network aggregation
+  // Every PS or INA job's gradients go through this scheme; absent: plain fp32, no scheme work.
+  std::optional<CompressionSpec> compression;
+  // Every job also trains this proxy for real, so the run reports time-to-accuracy.
+  std::optional<LearningSpec> learning;
   bool uses_ina() const {
     for (const auto& j : jobs)
       if (j.aggregation == AggregationKind::in_network) return true;
@@ -73,6 +79,8 @@ void apply_override(json& document, const std::string& assignment, const std::st
 PlatformSpec parse_platform(const JsonNode& node, const std::string& base_dir);
 TrainingWorkload parse_training(const JsonNode& workload, const JsonNode& policies, const Topology& topology,
                                 std::uint64_t seed);
+CompressionSpec parse_compression(const JsonNode& compression, const std::string& base_dir);
+LearningSpec parse_learning(const JsonNode& learning, const std::string& base_dir);
 InaSpec parse_ina(const std::optional<JsonNode>& ina, const JsonNode& policies);
 struct JobRow {
   json job;  // as a "jobs" entry

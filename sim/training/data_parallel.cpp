@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "ina/ina_run.hpp"
+#include "training/scale_agreement.hpp"
 
 namespace cs {
 namespace {
@@ -37,23 +38,33 @@ struct JobActors {
     }
   }
 
+  CompressedJob* compressed() const { return state.compressed.empty() ? nullptr : state.compressed[job].get(); }
+  // With a compression scheme a round also encodes before sending, waits for the servers'
+  // aggregation work, and decodes after receiving; the bytes are the scheme's.
   void ps_worker(size_t rank) const {
     Endpoint self = worker(rank);
     std::vector<Endpoint> servers;
     for (size_t s = 0; s < spec().servers.size(); ++s) servers.push_back(server(s));
-    const double shard_bytes = spec().gradient_bytes / double(servers.size());
+    CompressedJob* c = compressed();
+    const double shards = double(servers.size());
+    const double up_bytes = (c ? c->bytes_up() : spec().gradient_bytes) / shards;
+    const double aggregation_s = c ? c->aggregation_s(c->coordinates() / shards, double(spec().workers.size())) : 0.0;
     std::vector<GradientMessage*> results(servers.size());
     auto rng = ctx.stream(job, rank);
     for (long long it = 0; it < spec().iterations; ++it) {
       double start = sg4::Engine::get_clock();
       ctx.compute_iteration(spec(), rng);
       double compute_end = sg4::Engine::get_clock();
+      if (c && c->agreement_bytes() > 0) agree_scales(ctx, job, rank, ctx.platform.host(spec().servers[0]), c->agreement_bytes());
+      if (c) ctx.compute(c->encode_s());
       std::vector<sg4::CommPtr> comms;
-      for (const auto& s : servers) comms.push_back(ctx.send(s, std::make_unique<GradientMessage>(rank, it), shard_bytes));
+      for (const auto& s : servers) comms.push_back(ctx.send(s, std::make_unique<GradientMessage>(rank, it), up_bytes));
       for (auto& r : results) comms.push_back(self.mailbox->get_async<GradientMessage>(&r));
       sg4::Comm::wait_all(comms);
       for (auto* r : results) delete r;
+      if (c) ctx.compute(c->decode_s());
       iteration_done(rank, it, start, compute_end);
+      if (c && rank == 0) c->round_done(it, start, compute_end, aggregation_s, it + 1 == spec().iterations);
     }
     worker_done();
   }
@@ -62,15 +73,19 @@ struct JobActors {
     Endpoint self = server(shard);
     std::vector<Endpoint> workers;
     for (size_t w = 0; w < spec().workers.size(); ++w) workers.push_back(worker(w));
-    const double shard_bytes = spec().gradient_bytes / double(spec().servers.size());
+    CompressedJob* c = compressed();
+    const double shards = double(spec().servers.size());
+    const double down_bytes = (c ? c->bytes_down() : spec().gradient_bytes) / shards;
+    const double aggregation_s = c ? c->aggregation_s(c->coordinates() / shards, double(workers.size())) : 0.0;
     std::vector<GradientMessage*> pushed(workers.size());
     for (long long it = 0; it < spec().iterations; ++it) {
       std::vector<sg4::CommPtr> comms;
       for (auto& p : pushed) comms.push_back(self.mailbox->get_async<GradientMessage>(&p));
       sg4::Comm::wait_all(comms);
       for (auto* p : pushed) delete p;
+      ctx.compute(aggregation_s);
       comms.clear();
-      for (const auto& w : workers) comms.push_back(ctx.send(w, std::make_unique<GradientMessage>(shard, it), shard_bytes));
+      for (const auto& w : workers) comms.push_back(ctx.send(w, std::make_unique<GradientMessage>(shard, it), down_bytes));
       sg4::Comm::wait_all(comms);
     }
   }
@@ -109,6 +124,11 @@ struct JobActors {
     for (size_t s = 0; s < j.servers.size(); ++s)
       sg4::Actor::create(fmt::format("{}-ps{}", j.name, s), ctx.platform.host(j.servers[s]),
                          [self = *this, s] { self.ps_server(s); });
+    if (const CompressedJob* c = compressed(); c && c->agreement_bytes() > 0 && j.aggregation == AggregationKind::parameter_server)
+      sg4::Actor::create(fmt::format("{}-agree", j.name), ctx.platform.host(j.servers[0]),
+                         [this_ctx = &ctx, job = job, n = j.workers.size(), rounds = j.iterations, bytes = c->agreement_bytes()] {
+                           scale_agreement_service(*this_ctx, job, n, rounds, bytes);
+                         });
   }
 };
 

@@ -59,7 +59,7 @@ Table jobs_table(const TrainingState& s) {
     const JobRecord& r = s.jobs[j];
     std::string finish = r.finished() ? fmt::format("{}", r.finish_s) : "";
     std::string jct = r.finished() ? fmt::format("{}", r.finish_s - spec.arrival_s) : "";
-    t.add(spec.name, spec.model, spec.aggregation == AggregationKind::ring_allreduce ? "ring" : "ps",
+    t.add(spec.name, spec.model, spec.aggregation == AggregationKind::ring_allreduce ? "ring" : spec.aggregation == AggregationKind::in_network ? "ina" : "ps",
           join(spec.workers), join(spec.servers), spec.gradient_bytes, spec.iterations, done[j], spec.arrival_s,
           r.start_s, finish, jct, done[j] ? busy[j] / double(done[j]) : 0.0);
   }

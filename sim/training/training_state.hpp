@@ -5,6 +5,7 @@
 
 #include "output/table.hpp"
 #include "scenario/scenario.hpp"
+#include "training/compressed_job.hpp"
 
 namespace cs {
 
@@ -26,11 +27,18 @@ struct TrainingState {
   std::vector<JobRecord> jobs;
   std::vector<IterationRecord> iterations;
   size_t jobs_finished = 0;
+  std::vector<std::unique_ptr<CompressedJob>> compressed;  // by job; null without a scheme
 };
 
 // Metrics under the summary's stable names (jct_mean_s, jct_p99_s, makespan_s, ...).
 nlohmann::json training_metrics(const TrainingState& s);
 Table jobs_table(const TrainingState& s);
 Table iterations_table(const TrainingState& s);
+// Jobs with a compression scheme: per job (scheme, bytes, round split, vNMSE, time-to-accuracy),
+// per round, and the accuracy curve.
+nlohmann::json compression_metrics(const TrainingState& s);
+Table compression_jobs_table(const TrainingState& s);
+Table rounds_table(const TrainingState& s);
+Table accuracy_table(const TrainingState& s);
 
 }  // namespace cs

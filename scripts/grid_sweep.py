@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""Runs an INA scenario over a grid of overrides and prints (and writes) one CSV row per run.
+"""Runs a scenario over a grid of overrides and prints (and writes) one CSV row per run.
 
-    scripts/ina_sweep.py SCENARIO --axis /policies/switch_allocation=esa,atp,switchml \
-        --axis /workload/ina/aggregators=256,512,1024 [--out DIR] [--jobs N] [--clustersim PATH]
+    scripts/grid_sweep.py SCENARIO --axis /policies/switch_allocation=esa,atp,switchml \
+        --axis /workload/ina/aggregators=256,512,1024 [--metrics m1,m2] [--out DIR] [--jobs N]
+        [--clustersim PATH]
 
 Each run is `clustersim run SCENARIO --set AXIS=VALUE ... --quiet --out DIR/<run>`; the CSV
 has a column per axis and the metrics below. (The general sweep runner with seeds, resumption
@@ -16,9 +17,10 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("scenario")
     p.add_argument("--axis", action="append", default=[], help="/json/pointer=v1,v2,...")
-    p.add_argument("--out", default="out/ina_sweep")
+    p.add_argument("--out", default="out/grid_sweep")
     p.add_argument("--jobs", type=int, default=os.cpu_count())
     p.add_argument("--clustersim", default="build/sim/clustersim")
+    p.add_argument("--metrics", default=",".join(METRICS), help="comma-separated summary metrics (default: INA's)")
     a = p.parse_args()
     axes = []
     for spec in a.axis:
@@ -41,12 +43,13 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
         results = list(pool.map(lambda ip: run(*ip), enumerate(runs)))
     os.makedirs(a.out, exist_ok=True)
-    columns = [p for p, _ in axes] + METRICS
+    metrics = a.metrics.split(",")
+    columns = [p for p, _ in axes] + metrics
     with open(os.path.join(a.out, "sweep.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(columns)
-        for point, metrics in zip(runs, results):
-            w.writerow([point[p] for p, _ in axes] + [metrics.get(m, "") for m in METRICS])
+        for point, m in zip(runs, results):
+            w.writerow([point[p] for p, _ in axes] + [m.get(k, "") for k in metrics])
     print(open(os.path.join(a.out, "sweep.csv")).read(), end="")
 
 if __name__ == "__main__":
