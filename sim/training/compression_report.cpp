@@ -43,7 +43,7 @@ void for_each_compressed(const TrainingState& s, F&& f) {
 }  // namespace
 
 nlohmann::json compression_metrics(const TrainingState& s) {
-  std::vector<double> tta, accuracy, vnmse, total, compute, compression, communication, aggregation, up, down;
+  std::vector<double> tta, accuracy, vnmse, lost, total, compute, compression, communication, aggregation, up, down;
   size_t jobs = 0, reached = 0, learning = 0;
   for_each_compressed(s, [&](size_t, const CompressedJob& c) {
     ++jobs;
@@ -54,6 +54,7 @@ nlohmann::json compression_metrics(const TrainingState& s) {
     if (!c.learning()) return;
     ++learning;
     vnmse.push_back(m.vnmse);
+    lost.push_back(c.lost_share());
     accuracy.push_back(c.final_accuracy());
     if (c.time_to_accuracy_s() >= 0) ++reached, tta.push_back(c.time_to_accuracy_s());
   });
@@ -69,6 +70,7 @@ nlohmann::json compression_metrics(const TrainingState& s) {
   };
   if (learning > 0) {
     m["vnmse_mean"] = mean(vnmse);
+    m["lost_packet_share_mean"] = mean(lost);
     m["final_accuracy_mean"] = mean(accuracy);
     m["jobs_reaching_target"] = reached;
     // Only when every job got there: a mean over the lucky ones would flatter a scheme.
