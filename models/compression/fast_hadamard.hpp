@@ -3,9 +3,8 @@
 // butterflies over contiguous runs that the compiler vectorises, with the random signs and
 // the scaling fused into the first and last passes.
 //
-// The signs differ from randomized_hadamard()'s (hadamard.hpp): coordinate i is negated when
-// bit (i mod 64) of mix(seed, i / 64) is set, one hash per 64 coordinates instead of one each.
-// Same distribution (independent fair signs), a different draw for a given seed.
+// Its signs are also randomized_hadamard()'s (hadamard.hpp): coordinate i is negated when
+// bit (i mod 64) of mix(seed, i / 64) is set: one hash gives 64 independent fair signs.
 #include <cstddef>
 #include <cstdint>
 #include <span>

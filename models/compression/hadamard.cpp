@@ -1,5 +1,7 @@
 #include "compression/hadamard.hpp"
 
+#include "compression/fast_hadamard.hpp"
+
 #include <cmath>
 #include <stdexcept>
 
@@ -28,24 +30,18 @@ std::size_t next_power_of_two(std::size_t n) {
   return p;
 }
 
+// The one transform the codec runs (fast_hadamard.hpp), with its signs, scaled to be
+// orthonormal: these are the reference forms the tests check.
 void hadamard(std::span<float> v) {
-  const std::size_t d = v.size();
-  if (!is_power_of_two(d)) throw std::invalid_argument("Hadamard transform needs a power-of-two length");
-  for (std::size_t h = 1; h < d; h <<= 1)
-    for (std::size_t i = 0; i < d; i += 2 * h)
-      for (std::size_t j = i; j < i + h; ++j) {
-        float x = v[j], y = v[j + h];
-        v[j] = x + y;
-        v[j + h] = x - y;
-      }
-  const float scale = static_cast<float>(1 / std::sqrt(static_cast<double>(d)));
+  fwht_raw(v);  // throws unless the length is a power of two
+  const float scale = static_cast<float>(1 / std::sqrt(static_cast<double>(v.size())));
   for (float& x : v) x *= scale;
 }
 
 namespace {
 void flip_signs(std::span<float> v, std::uint64_t seed) {
   for (std::size_t i = 0; i < v.size(); ++i)
-    if (mix(seed, i) & 1) v[i] = -v[i];
+    if (rotation_sign_negative(seed, i)) v[i] = -v[i];
 }
 }  // namespace
 

@@ -4,9 +4,9 @@
 // lookup table. Workers send b-bit indices; the aggregator sums table *values* as integers,
 // and the sum decodes directly into an estimate of the mean. Deterministic given the seeds.
 //
-// The rotation is fast_hadamard.hpp's (its signs are drawn differently from
-// randomized_hadamard()'s), and the rounding draws come from counter_random.hpp: both keep
-// encoding above 1 GB/s of fp32 input on one core.
+// The rotation is fast_hadamard.hpp's (randomized_hadamard() with its passes fused), and the
+// rounding draws come from counter_random.hpp: both keep encoding above 1 GB/s of fp32 input
+// on one core.
 #include <cstddef>
 #include <cstdint>
 #include <span>
