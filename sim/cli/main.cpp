@@ -23,7 +23,8 @@ using namespace cs;
 namespace {
 
 constexpr const char* usage = R"(usage:
-  clustersim run FILE [--set /json/pointer=value]... [--out DIR] [--quiet]
+  clustersim run FILE [--set /json/pointer=value]... [--out DIR] [--quiet] [--trace TRACE.json]
+                      (--trace: the run's timeline as Chrome trace-event JSON, for Perfetto)
   clustersim validate FILE... [--set /json/pointer=value]...
   clustersim models
   clustersim compress [--scheme thc|uhc|none|fp16|topk|terngrad|qsgd] [--bits B] [--granularity G] [--clip P]
@@ -52,15 +53,17 @@ void print_headline(const Scenario& s, const json& metrics, const std::string& o
 int cmd_run(const std::vector<std::string>& args) {
   po::options_description opts;
   std::vector<std::string> sets, files;
-  std::string out;
+  std::string out, trace_file;
   opts.add_options()("set", po::value(&sets), "override")("out", po::value(&out), "output directory")(
-      "quiet,q", "no progress bar, no headline")("file", po::value(&files));
+      "quiet,q", "no progress bar, no headline")("trace", po::value(&trace_file), "timeline file")(
+      "file", po::value(&files));
   po::positional_options_description pos;
   pos.add("file", -1);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
   po::notify(vm);
   if (files.size() != 1) throw UsageError("run takes exactly one scenario file");
+  if (vm.count("trace") && trace_file.empty()) throw UsageError("--trace needs a file name");
   Scenario scenario = load_scenario(files[0], sets);
   if (out.empty()) out = "out/" + scenario.name;
   const bool quiet = vm.count("quiet") > 0;
@@ -71,7 +74,7 @@ int cmd_run(const std::vector<std::string>& args) {
     ProgressBar bar(!quiet);
     ProgressCallback progress;
     if (!quiet) progress = [&](double t, double f) { bar.update(t, f); };
-    result = run_simulation(scenario, progress);
+    result = run_simulation(scenario, progress, !trace_file.empty());
   }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
@@ -92,7 +95,9 @@ int cmd_run(const std::vector<std::string>& args) {
       {"metrics", result.metrics},
       {"files", files_written},
   };
-  write_result_dir(out, summary.dump(2) + "\n", result.tables);
+  if (scenario.outputs.trace) summary["trace"] = "trace.json";
+  write_result_dir(out, summary.dump(2) + "\n", result.tables, scenario.outputs.trace ? result.trace : std::string());
+  if (!trace_file.empty()) write_file_atomically(trace_file, result.trace);
   if (!quiet) print_headline(scenario, result.metrics, out);
   return exit_code::ok;
 }

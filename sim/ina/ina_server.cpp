@@ -17,7 +17,7 @@ void ina_server(InaRun& run, InaJob& job) {
   for (;;) {
     auto m = receive<ToPs>(job.ps.mailbox);
     run.egress_backlog[job.ps.host] -= job.bytes_of(m->items);
-    run.ctx.compute(double(m->items.size()) * run.spec.ps_packet_cost_s);
+    run.ctx.compute(double(m->items.size()) * run.spec.ps_packet_cost_s, Work::aggregate);
     Results all{std::uint32_t(job.job), {}, -1, m->congested};
     std::vector<std::vector<std::uint64_t>> answers(job.workers.size());
     for (const PsItem& item : m->items) {

@@ -47,7 +47,7 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
     const double compute_end = sg4::Engine::get_clock();
     CompressedJob* c = job.compressed;
     if (c && c->agreement_bytes() > 0) agree_scales(run.ctx, job.job, rank, job.ps.host, c->agreement_bytes());
-    if (c) run.ctx.compute(c->encode_s());
+    if (c) run.ctx.compute(c->encode_s(), Work::encode);
     const std::uint64_t base = std::uint64_t(it) * fragments;
     const std::uint32_t prio = priority(run, job, it);
     std::vector<bool> acked(fragments, false);
@@ -120,8 +120,10 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
         acked_since_cut = 0;
       }
     }
-    if (c) run.ctx.compute(c->decode_s());
-    if (rank == 0) run.training.iterations.push_back({job.job, it, start, compute_end, sg4::Engine::get_clock()});
+    if (c) run.ctx.compute(c->decode_s(), Work::decode);
+    const double end = sg4::Engine::get_clock();
+    if (rank == 0) run.training.iterations.push_back({job.job, it, start, compute_end, end});
+    if (run.ctx.trace) run.ctx.trace->span("training", "iteration", start, end, {{"job", job.spec->name}, {"iteration", it}});
     // The switch aggregates at line rate: no aggregation time of its own beyond the transfers.
     if (c && rank == 0) c->round_done(it, start, compute_end, 0.0, it + 1 == job.spec->iterations);
   }

@@ -23,15 +23,24 @@ void write_atomically(const fs::path& target, const std::string& content) {
 
 }  // namespace
 
-void write_result_dir(const std::string& dir, const std::string& summary_json, const std::vector<Table>& tables) {
+void write_result_dir(const std::string& dir, const std::string& summary_json, const std::vector<Table>& tables,
+                      const std::string& trace_json) {
   fs::create_directories(dir);
   // A previous run's files go first: its summary, so that a crash below leaves no summary
-  // claiming the new CSVs, and its CSVs, so that none this run does not write stays behind.
+  // claiming the new CSVs, and its CSVs and trace, so that none this run does not write stays behind.
   fs::remove(fs::path(dir) / "summary.json");
+  fs::remove(fs::path(dir) / "trace.json");
   for (const auto& entry : fs::directory_iterator(dir))
     if (entry.is_regular_file() && entry.path().extension() == ".csv") fs::remove(entry.path());
   for (const auto& t : tables) write_atomically(fs::path(dir) / (t.name + ".csv"), t.to_csv());
+  if (!trace_json.empty()) write_atomically(fs::path(dir) / "trace.json", trace_json);
   write_atomically(fs::path(dir) / "summary.json", summary_json);
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  const fs::path target(path);
+  if (target.has_parent_path()) fs::create_directories(target.parent_path());
+  write_atomically(target, content);
 }
 
 }  // namespace cs

@@ -9,6 +9,10 @@
 
 namespace cs {
 
-void write_result_dir(const std::string& dir, const std::string& summary_json, const std::vector<Table>& tables);
+// `trace_json`, when not empty, becomes trace.json.
+void write_result_dir(const std::string& dir, const std::string& summary_json, const std::vector<Table>& tables,
+                      const std::string& trace_json = {});
+// One file, through a temporary name, for outputs that live outside a result directory.
+void write_file_atomically(const std::string& path, const std::string& content);
 
 }  // namespace cs

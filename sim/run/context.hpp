@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <simgrid/s4u.hpp>
 
+#include "output/trace.hpp"
 #include "platform/build.hpp"
 #include "run/traffic.hpp"
 #include "scenario/scenario.hpp"
@@ -17,12 +18,62 @@ struct Endpoint {
   sg4::Host* host;
 };
 
+// What a compute() call is busy with, as the timeline names it.
+enum class Work { compute, aggregate, encode, decode };
+
+// Records a run's timeline: spans on the calling actor's track, and transfers from their start
+// until the network completes them (run_simulation relays SimGrid's completion signal, which
+// fires at the true end even when nobody waits on the transfer then).
+class RunTrace {
+ public:
+  explicit RunTrace(TraceRecorder& r) : recorder(r) {}
+  TraceRecorder& recorder;
+
+  TraceRecorder::TrackId self() {
+    sg4::Actor* a = sg4::Actor::self();
+    auto [it, fresh] = tracks_.try_emplace(a->get_pid(), 0);
+    if (fresh) it->second = recorder.track(a->get_host()->get_name(), a->get_name());
+    return it->second;
+  }
+  void span(std::string_view category, std::string_view name, double start_s, double end_s,
+            std::initializer_list<TraceArg> args = {}) {
+    recorder.span(self(), category, name, start_s, end_s, args);
+  }
+  void work(Work w, double start_s, double end_s) {
+    static constexpr std::string_view names[] = {"compute", "aggregate", "encode", "decode"};
+    static constexpr std::string_view categories[] = {"compute", "aggregation", "compression", "compression"};
+    span(categories[int(w)], names[int(w)], start_s, end_s);
+  }
+  void transfer_started(const sg4::CommPtr& comm, const sg4::Host* to, double bytes) {
+    pending_.try_emplace(comm->get_impl(), Pending{self(), sg4::Engine::get_clock(), bytes, to});
+  }
+  // `activity` is the kernel side of a transfer, as SimGrid's network signal reports it.
+  void transfer_ended(const void* activity, double end_s, bool completed) {
+    auto it = pending_.find(activity);
+    if (it == pending_.end()) return;
+    const Pending& p = it->second;
+    if (completed) recorder.span(p.track, "network", "transfer", p.start_s, end_s, {{"bytes", p.bytes}, {"to", p.to->get_name()}});
+    pending_.erase(it);
+  }
+  std::size_t unfinished_transfers() const { return pending_.size(); }
+
+ private:
+  struct Pending {
+    TraceRecorder::TrackId track;
+    double start_s, bytes;
+    const sg4::Host* to;
+  };
+  std::unordered_map<const void*, Pending> pending_;
+  std::unordered_map<aid_t, TraceRecorder::TrackId> tracks_;
+};
+
 struct RunContext {
   const Scenario& scenario;
   const Platform& platform;
   TrafficCounter traffic;
   unsigned long long executions = 0;
   std::unordered_map<const sg4::Link*, double> link_loss;  // links with a loss rate above 0
+  RunTrace* trace = nullptr;  // null unless the run records a timeline
 
   // Probability that one packet from src reaches dst, over the links of its route.
   double delivery_probability(const sg4::Host* src, const sg4::Host* dst) {
@@ -37,7 +88,9 @@ struct RunContext {
   template <class T>
   sg4::CommPtr send(const Endpoint& to, std::unique_ptr<T> payload, double bytes) {
     traffic.add(sg4::this_actor::get_host(), to.host, bytes);
-    return to.mailbox->put_async(payload.release(), bytes);
+    sg4::CommPtr comm = to.mailbox->put_async(payload.release(), bytes);
+    if (trace) trace->transfer_started(comm, to.host, bytes);
+    return comm;
   }
   // A worker's own random stream (stragglers, ...): a function of the seed and its identity only.
   std::mt19937_64 stream(std::uint64_t job, std::uint64_t rank) const {
@@ -45,10 +98,12 @@ struct RunContext {
     return std::mt19937_64(seq);
   }
   // Busy for `seconds` on one core of the calling actor's host.
-  void compute(double seconds) {
+  void compute(double seconds, Work work = Work::compute) {
     if (seconds <= 0) return;
     ++executions;
+    const double start = trace ? sg4::Engine::get_clock() : 0.0;
     sg4::this_actor::execute(seconds * sg4::this_actor::get_host()->get_speed());
+    if (trace) trace->work(work, start, sg4::Engine::get_clock());
   }
   // One iteration's compute of a job's worker, with the job's jitter drawn from `rng`.
   void compute_iteration(const JobSpec& job, std::mt19937_64& rng) {

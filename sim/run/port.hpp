@@ -32,7 +32,7 @@ class Port {
       double in_flight_bytes = 0, line_free_at = 0;
       for (;;) {
         s->ready->acquire();
-        auto [payload, bytes] = s->queue.front();
+        auto [payload, bytes, enqueued_s] = s->queue.front();
         s->queue.pop_front();
         while (in_flight.size() >= 2 && in_flight_bytes >= bdp_bytes + 2 * bytes) {
           in_flight.front().first->wait();
@@ -43,22 +43,32 @@ class Port {
         s->ctx.traffic.add(sg4::this_actor::get_host(), s->to.host, bytes);
         in_flight.push_back({s->to.mailbox->put_async(payload, bytes), bytes});
         in_flight_bytes += bytes;
-        line_free_at = sg4::Engine::get_clock() + bytes / bandwidth;
+        const double now = sg4::Engine::get_clock();
+        if (RunTrace* t = s->ctx.trace) {
+          if (now > enqueued_s) t->span("queue", "queue", enqueued_s, now, {{"bytes", bytes}, {"to", s->to.host->get_name()}});
+          t->transfer_started(in_flight.back().first, s->to.host, bytes);
+        }
+        line_free_at = now + bytes / bandwidth;
       }
     });
   }
 
   void send(std::unique_ptr<T> payload, double bytes) {
-    state_->queue.push_back({payload.release(), bytes});
+    state_->queue.push_back({payload.release(), bytes, state_->ctx.trace ? sg4::Engine::get_clock() : 0.0});
     state_->ready->release();
   }
 
  private:
+  struct Queued {
+    T* payload;
+    double bytes;
+    double enqueued_s;  // for the timeline's "queue" spans; 0 when not tracing
+  };
   struct State {
     RunContext& ctx;
     Endpoint to;
     sg4::SemaphorePtr ready;
-    std::deque<std::pair<T*, double>> queue;
+    std::deque<Queued> queue;
   };
   std::shared_ptr<State> state_;
 };

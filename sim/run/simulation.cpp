@@ -1,5 +1,9 @@
 #include "simulation.hpp"
 
+#include <algorithm>
+#include <fmt/format.h>
+#include <optional>
+#include <simgrid/kernel/resource/Action.hpp>
 #include <simgrid/plugins/energy.h>
 #include <xbt/log.h>
 
@@ -42,9 +46,44 @@ Table hosts_table(const RunContext& ctx, double duration, double& total_energy) 
   return t;
 }
 
+// The timeline of the running simulation. SimGrid's signals are process-wide and cannot be
+// disconnected, so the one callback reaches the current run through this pointer.
+RunTrace* active_trace = nullptr;
+
+// A transfer's span ends when the network completes it. SimGrid reports that as the state
+// change of its network action, whose activity is the kernel side of the sender's CommPtr.
+void relay_transfer_completions() {
+  static bool connected = false;
+  if (connected) return;
+  connected = true;
+  using simgrid::kernel::resource::Action;
+  sg4::Link::on_communication_state_change_cb([](simgrid::kernel::resource::NetworkAction& network_action, Action::State) {
+    if (!active_trace) return;
+    // NetworkAction's definition is not installed; it derives from Action alone, at offset 0.
+    const auto& action = reinterpret_cast<const Action&>(network_action);
+    const Action::State state = action.get_state();
+    if (state == Action::State::FINISHED || state == Action::State::FAILED)
+      active_trace->transfer_ended(action.get_activity(), action.get_finish_time(), state == Action::State::FINISHED);
+  });
+}
+
+// "host4 (compute: server)": the topology's role, and what the workload runs there.
+std::string process_label(const Scenario& s, const TopologyNode& node) {
+  bool worker = false, server = false, aggregation = false;
+  for (const auto& j : s.training.jobs) {
+    worker |= std::find(j.workers.begin(), j.workers.end(), node.name) != j.workers.end();
+    server |= std::find(j.servers.begin(), j.servers.end(), node.name) != j.servers.end();
+    aggregation |= j.aggregation == AggregationKind::in_network && j.aggregation_switch == node.name;
+  }
+  std::string roles;
+  for (auto [on, role] : {std::pair{worker, "worker"}, {server, "server"}, {aggregation, "aggregation"}})
+    if (on) roles += (roles.empty() ? ": " : ", ") + std::string(role);
+  return fmt::format("{} ({}{})", node.name, role_name(node.role), roles);
+}
+
 }  // namespace
 
-RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progress) {
+RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progress, bool record_trace) {
   // Quiet SimGrid before it prints anything: one log line per event costs ~40% of run time.
   // Actors still running at `until` are expected, not worth SimGrid's exit warning.
   int argc = 3;
@@ -52,8 +91,19 @@ RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progr
   char* argv[] = {arg0, arg1, arg2, nullptr};
   sg4::Engine engine(&argc, argv);
   Platform platform = build_platform(scenario.platform);
-  RunContext ctx{scenario, platform, {}, 0, {}};
+  RunContext ctx{scenario, platform, {}, 0, {}, nullptr};
   const Topology& topo = scenario.platform.topology;
+  std::optional<TraceRecorder> recorder;
+  std::optional<RunTrace> run_trace;
+  struct Detach {
+    ~Detach() { active_trace = nullptr; }
+  } detach;
+  if (record_trace || scenario.outputs.trace) {
+    recorder.emplace(std::size_t(scenario.outputs.trace_max_events));
+    for (const auto& node : topo.nodes) recorder->add_process(node.name, process_label(scenario, node));
+    ctx.trace = active_trace = &run_trace.emplace(*recorder);
+    relay_transfer_completions();
+  }
   for (size_t i = 0; i < topo.links.size(); ++i)
     if (topo.links[i].spec.loss_rate > 0)
       for (const auto* l : {platform.links[i]->get_link_up(), platform.links[i]->get_link_down()})
@@ -104,6 +154,14 @@ RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progr
     out.packets = ina->switch_packets();
   }
   out.activities = ctx.traffic.messages() + ctx.executions;
+  if (recorder) {
+    recorder->note("scenario", scenario.name);
+    recorder->note("seed", double(scenario.seed));
+    recorder->note("simulated_time_s", duration);
+    // Cut by `until`: spans still open then are left out.
+    if (run_trace->unfinished_transfers()) recorder->note("unfinished_transfers", double(run_trace->unfinished_transfers()));
+    out.trace = recorder->to_json();
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 // its metrics and tables. Deterministic: the same scenario gives the same output, byte for byte.
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "output/table.hpp"
@@ -15,11 +16,13 @@ struct RunOutput {
   std::vector<Table> tables;
   unsigned long long activities = 0;  // SimGrid communications and executions started
   unsigned long long packets = 0;     // packets through INA switches (each decided one by one)
+  std::string trace;  // the timeline as Chrome trace-event JSON; empty unless recorded
 };
 
 // Called as simulated time advances, with the share of the workload done in [0, 1].
 using ProgressCallback = std::function<void(double simulated_s, double fraction_done)>;
 
-RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progress = {});
+// The timeline is recorded when the scenario's /outputs/trace asks for it or `record_trace` does.
+RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progress = {}, bool record_trace = false);
 
 }  // namespace cs

@@ -30,10 +30,13 @@ Scenario parse_checked(const json& document, const std::string& file) {
   if (kind == "training") s.training = parse_training(workload, policies, s.platform.topology, s.seed);
 
   if (auto out = root.find("outputs")) {
-    out->allow_keys({"iterations_csv", "links_csv", "hosts_csv"});
+    out->allow_keys({"iterations_csv", "links_csv", "hosts_csv", "trace", "trace_max_events"});
     if (auto b = out->find("iterations_csv")) s.outputs.iterations_csv = b->boolean();
     if (auto b = out->find("links_csv")) s.outputs.links_csv = b->boolean();
     if (auto b = out->find("hosts_csv")) s.outputs.hosts_csv = b->boolean();
+    if (auto b = out->find("trace")) s.outputs.trace = b->boolean();
+    // Events are indexed by 32 bits; past a billion the trace would not fit in memory anyway.
+    s.outputs.trace_max_events = out->integer_or("trace_max_events", s.outputs.trace_max_events, 1, 1'000'000'000);
   }
   s.resolved = document;
   return s;

@@ -55,6 +55,8 @@ struct OutputSpec {
   bool iterations_csv = true;
   bool links_csv = true;
   bool hosts_csv = true;
+  bool trace = false;  // trace.json: the run's timeline as Chrome trace-event JSON
+  long long trace_max_events = 2'000'000;  // the timeline stops recording after this many spans
 };
 
 struct Scenario {

@@ -28,7 +28,9 @@ struct JobActors {
     return {sg4::Mailbox::by_name(fmt::format("j{}/ps{}", job, shard)), ctx.platform.host(spec().servers[shard])};
   }
   void iteration_done(size_t rank, long long it, double start, double compute_end) const {
-    if (rank == 0) state.iterations.push_back({job, it, start, compute_end, sg4::Engine::get_clock()});
+    const double now = sg4::Engine::get_clock();
+    if (rank == 0) state.iterations.push_back({job, it, start, compute_end, now});
+    if (ctx.trace) ctx.trace->span("training", "iteration", start, now, {{"job", spec().name}, {"iteration", it}});
   }
   void worker_done() const {
     JobRecord& r = state.jobs[job];
@@ -56,13 +58,13 @@ struct JobActors {
       ctx.compute_iteration(spec(), rng);
       double compute_end = sg4::Engine::get_clock();
       if (c && c->agreement_bytes() > 0) agree_scales(ctx, job, rank, ctx.platform.host(spec().servers[0]), c->agreement_bytes());
-      if (c) ctx.compute(c->encode_s());
+      if (c) ctx.compute(c->encode_s(), Work::encode);
       std::vector<sg4::CommPtr> comms;
       for (const auto& s : servers) comms.push_back(ctx.send(s, std::make_unique<GradientMessage>(rank, it), up_bytes));
       for (auto& r : results) comms.push_back(self.mailbox->get_async<GradientMessage>(&r));
       sg4::Comm::wait_all(comms);
       for (auto* r : results) delete r;
-      if (c) ctx.compute(c->decode_s());
+      if (c) ctx.compute(c->decode_s(), Work::decode);
       iteration_done(rank, it, start, compute_end);
       if (c && rank == 0) c->round_done(it, start, compute_end, aggregation_s, it + 1 == spec().iterations);
     }
@@ -83,7 +85,7 @@ struct JobActors {
       for (auto& p : pushed) comms.push_back(self.mailbox->get_async<GradientMessage>(&p));
       sg4::Comm::wait_all(comms);
       for (auto* p : pushed) delete p;
-      ctx.compute(aggregation_s);
+      ctx.compute(aggregation_s, Work::aggregate);
       comms.clear();
       for (const auto& w : workers) comms.push_back(ctx.send(w, std::make_unique<GradientMessage>(shard, it), down_bytes));
       sg4::Comm::wait_all(comms);
