@@ -6,8 +6,9 @@
         [--clustersim PATH]
 
 Each run is `clustersim run SCENARIO --set AXIS=VALUE ... --quiet --out DIR/<run>`; the CSV
-has a column per axis and the metrics below. (The general sweep runner with seeds, resumption
-and confidence intervals is scripts' later work; this covers the INA sweeps.)"""
+has a column per axis and the metrics below. For repetitions over seeds, resumption, GNU
+parallel / Slurm, statistics and plots, use scripts/sweep.py with a sweep file; this quick grid
+made the committed tables under results/ina and results/thc."""
 import argparse, concurrent.futures, csv, itertools, json, os, subprocess, sys
 
 METRICS = ["jct_mean_s", "jct_p99_s", "makespan_s", "ina_collisions", "ina_preemptions", "ina_retransmissions",

@@ -1,0 +1,253 @@
+"""Running a sweep's runs on this machine: the output layout, resumption and progress.
+
+    OUT/sweep.json        the sweep as resolved
+    OUT/runs/<run_id>/    clustersim's output dir, plus run.json (the run's spec, written before
+                          the run), stderr.txt and exit_code (written when clustersim ends)
+
+A run is done when its folder holds a summary.json matching its spec (clustersim writes it
+last, atomically): resumption skips those and nothing else, so an interrupted sweep loses no
+finished run and reruns none. A lock on OUT/.lock keeps two sweeps from running the same runs;
+the clustersim processes inherit it, so it holds until the last of them ends even if this
+process is killed."""
+import fcntl, json, os, signal, subprocess, sys, threading, time, queue
+
+from .sweepfile import SweepError, canonical, pointer_get
+
+
+class Interrupted(Exception):
+    pass
+
+
+def run_dir(out, spec):
+    return os.path.join(out, "runs", spec.run_id)
+
+
+def spec_text(spec):
+    """run.json's bytes; one line, so the shell jobs of backends.py write the very same file."""
+    return json.dumps(spec.to_json()) + "\n"
+
+
+def summary_matches(summary, spec):
+    try:
+        return (os.path.realpath(summary["scenario_file"]) == os.path.realpath(spec.scenario)
+                and summary["seed"] == spec.seed
+                and all(canonical(pointer_get(summary["scenario"], p)) == canonical(v) for p, v in spec.overrides))
+    except (KeyError, TypeError):
+        return False
+
+
+def read_summary(out, spec):
+    """The run's summary.json if it holds this spec's results, else None."""
+    try:
+        with open(os.path.join(run_dir(out, spec), "summary.json")) as f:
+            summary = json.load(f)
+    except (OSError, ValueError):
+        return None
+    return summary if summary_matches(summary, spec) else None
+
+
+def status(out, spec):
+    """ok (results present), failed (clustersim ended with an error) or missing."""
+    if read_summary(out, spec) is not None:
+        return "ok"
+    try:
+        with open(os.path.join(run_dir(out, spec), "exit_code")) as f:
+            return "failed" if f.read().strip() not in ("", "0") else "missing"
+    except OSError:
+        return "missing"
+
+
+def write_atomically(path, text):
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def prepare_out(sweep, out):
+    """Refuses an OUT that holds another sweep's runs (SweepError), then writes OUT/sweep.json."""
+    existing = os.path.join(out, "sweep.json")
+    if os.path.exists(existing):
+        try:
+            with open(existing) as f:
+                old = json.load(f)
+        except (OSError, ValueError) as e:
+            raise SweepError(sweep.file, "", f"--out {out}: unreadable {existing} ({e}); choose another --out") from None
+        for key, pointer in (("name", "/name"), ("scenario", "/scenario")):
+            if old.get(key) != sweep.doc[key]:
+                raise SweepError(sweep.file, pointer, f"--out {out} holds runs of another sweep ({key} "
+                                 f"{json.dumps(old.get(key))}, here {json.dumps(sweep.doc[key])}); "
+                                 f"choose another --out or delete it")
+    elif os.path.isdir(out) and os.listdir(out):
+        raise SweepError(sweep.file, "", f"--out {out} is not empty and holds no sweep.json: not a sweep's output; "
+                         f"choose another --out")
+    os.makedirs(os.path.join(out, "runs"), exist_ok=True)
+    write_atomically(existing, json.dumps(sweep.resolved(), indent=2) + "\n")
+
+
+def lock(out):
+    """An exclusive lock on OUT, or None if another sweep (or its clustersim runs) holds it."""
+    fd = os.open(os.path.join(out, ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+class Progress:
+    """One status line on stderr: redrawn in place on a terminal, else printed every ~10%."""
+
+    def __init__(self, name, total, skipped, stream=sys.stderr):
+        self.name, self.total, self.skipped, self.stream = name, total, skipped, stream
+        self.tty = stream.isatty()
+        self.ok = self.failed = 0
+        self.start = time.monotonic()
+        self.printed_decile, self.printed = -1, None
+
+    def line(self):
+        todo = self.total - self.skipped
+        done = self.ok + self.failed
+        text = f"sweep {self.name}: {self.skipped + done}/{self.total} done"
+        if self.skipped:
+            text += f" ({self.skipped} already)"
+        if self.failed:
+            text += f", {self.failed} failed"
+        if 0 < done < todo:
+            eta = (time.monotonic() - self.start) / done * (todo - done)
+            text += f", ETA {int(eta // 60)}m{int(eta % 60):02d}s"
+        return text
+
+    def update(self, final=False):
+        todo = self.total - self.skipped
+        if self.tty:
+            self.stream.write("\r\033[K" + self.line() + ("\n" if final else ""))
+        else:
+            decile = 10 * (self.ok + self.failed) // todo if todo else 10
+            if decile > self.printed_decile or (final and self.line() != self.printed):
+                self.printed_decile, self.printed = decile, self.line()
+                self.stream.write(self.printed + "\n")
+        self.stream.flush()
+
+    def note(self, message):
+        """A message on its own line, above the status line."""
+        self.stream.write(("\r\033[K" if self.tty else "") + message + "\n")
+        self.update()
+
+
+def run_all(sweep, out, clustersim, jobs, stream=sys.stderr):
+    """Runs every run that is not done, `jobs` at a time; returns (ok, failed, skipped).
+    SIGINT or SIGTERM stops the clustersim processes and raises Interrupted; what finished stays."""
+    specs = sweep.runs()
+    lock_fd = lock(out)
+    if lock_fd is None:
+        raise RuntimeError(f"{out} is locked: another sweep.py (or clustersim runs it started) is still running there")
+    try:
+        todo = [s for s in specs if read_summary(out, s) is None]
+        progress = Progress(sweep.name, len(specs), len(specs) - len(todo), stream)
+        progress.update()
+        stop = threading.Event()
+        running = {}  # run_id -> Popen, for stopping them
+        running_lock = threading.RLock()  # the signal handler takes it on the main thread too
+        pending = queue.Queue()
+        for s in todo:
+            pending.put(s)
+        finished = queue.Queue()
+
+        def execute(spec):
+            d = run_dir(out, spec)
+            os.makedirs(d, exist_ok=True)
+            for stale in ("exit_code", "summary.json"):
+                if os.path.exists(os.path.join(d, stale)):
+                    os.remove(os.path.join(d, stale))
+            write_atomically(os.path.join(d, "run.json"), spec_text(spec))
+            with open(os.path.join(d, "stderr.txt"), "w") as err:
+                with running_lock:
+                    if stop.is_set():
+                        return None
+                    # A session of its own: a terminal's Ctrl-C reaches only this process, which
+                    # then stops the runs itself, so no run is recorded as failed by the interrupt.
+                    proc = subprocess.Popen([clustersim, "run", spec.scenario, "--quiet", "--out", d] + spec.set_args(),
+                                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                                            start_new_session=True, pass_fds=(lock_fd,))
+                    running[spec.run_id] = proc
+                code = proc.wait()
+            with running_lock:
+                del running[spec.run_id]
+            if stop.is_set():
+                return None
+            write_atomically(os.path.join(d, "exit_code"), f"{code}\n")
+            return code
+
+        def worker():
+            while not stop.is_set():
+                try:
+                    spec = pending.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    finished.put((spec, execute(spec)))
+                except BaseException as e:  # an I/O error in OUT: report it, stop the sweep
+                    finished.put((spec, e))
+                    return
+
+        def on_signal(signum, frame):
+            if stop.is_set():
+                return  # already stopping
+            stop.set()
+            with running_lock:
+                for proc in running.values():
+                    proc.terminate()
+            raise Interrupted(signum)
+
+        previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+        threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(jobs, len(todo)))]
+        try:
+            for t in threads:
+                t.start()
+            for _ in todo:
+                while True:
+                    try:
+                        spec, code = finished.get(timeout=1.0)
+                        break
+                    except queue.Empty:
+                        if progress.tty:
+                            progress.update()  # keeps the ETA moving during long runs
+                if isinstance(code, BaseException):
+                    raise code
+                if code == 0 and read_summary(out, spec) is not None:
+                    progress.ok += 1
+                    progress.update()
+                else:
+                    progress.failed += 1
+                    if progress.failed <= 5:
+                        progress.note(f"run {spec.run_id} failed (exit code {code}): {last_line(run_dir(out, spec))}")
+                    else:
+                        progress.update()
+        except BaseException:
+            stop.set()
+            with running_lock:
+                for proc in running.values():
+                    proc.terminate()
+            for t in threads:
+                t.join()
+            raise
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+        for t in threads:
+            t.join()
+        progress.update(final=True)
+        return progress.ok, progress.failed, progress.skipped
+    finally:
+        os.close(lock_fd)
+
+
+def last_line(d):
+    try:
+        with open(os.path.join(d, "stderr.txt")) as f:
+            lines = [l.strip() for l in f if l.strip()]
+        return lines[-1] if lines else "(no message)"
+    except OSError:
+        return "(no stderr.txt)"

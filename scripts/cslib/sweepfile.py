@@ -1,0 +1,318 @@
+"""Sweep files: loading, checking and expanding them into runs.
+
+A sweep file is JSON with // and /* */ comments:
+
+    {"name": "esa_memory", "description": "...",
+     "scenario": "../scenarios/ina/sweep_base.json",   // relative to the sweep file
+     "set": {"/workload/jobs/0/iterations": 1},         // fixed overrides for every run (optional)
+     "axes": [{"path": "/policies/switch_allocation", "values": ["esa", "atp"]}, ...],
+     "repetitions": 3, "base_seed": 1,                  // optional: 1 and 1
+     "metrics": ["jct_mean_s"],                         // optional: every metric the runs report
+     "plots": [...]}                                    // optional, opaque: scripts/plot.py reads it
+
+Runs are the axes' cartesian product (first axis slowest) times the repetitions (innermost);
+repetition r (0-based) runs with seed base_seed + r, the same seeds at every point, so points
+compare on common random numbers. A run's id is a readable slug of its point and seed plus a
+hash of (scenario path relative to the repository, sorted overrides, seed): the same run keeps
+its id when axes or values are added, which lets a grown sweep reuse its finished runs.
+
+Checks here are structural; check_with_clustersim() then asks `clustersim validate` about every
+override. Every problem is a SweepError naming the sweep file, the JSON path in it and the
+problem."""
+import concurrent.futures, difflib, hashlib, itertools, json, os, re, subprocess
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+KEYS = ("name", "description", "scenario", "set", "axes", "repetitions", "base_seed", "metrics", "plots")
+AXIS_KEYS = ("path", "values")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class SweepError(Exception):
+    """Bad input, before any run starts: `FILE: /json/path: problem`."""
+
+    def __init__(self, file, pointer, problem):
+        self.file, self.pointer, self.problem = file, pointer, problem
+        super().__init__(f"{file}: {pointer}: {problem}" if pointer else f"{file}: {problem}")
+
+
+def strip_comments(text):
+    """The JSON text without // and /* */ comments, strings untouched; comments become spaces
+    (newlines kept) so the JSON parser's line and column numbers still point into the file."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i:j + 1])
+            i = j + 1
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            out.append(" " * (j - i))
+            i = j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            out.append(re.sub(r"[^\n]", " ", text[i:j]))
+            i = j
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def load_json_with_comments(path, shown_name=None):
+    shown = shown_name or path
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise SweepError(shown, "", e.strerror or str(e)) from None
+    try:
+        return json.loads(strip_comments(text))
+    except json.JSONDecodeError as e:
+        raise SweepError(shown, "", f"line {e.lineno} column {e.colno}: {e.msg}") from None
+
+
+def pointer_escape(key):
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def pointer_get(doc, pointer):
+    """The value at a JSON pointer, or raises KeyError."""
+    if pointer == "":
+        return doc
+    for token in pointer[1:].split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(doc, list):
+            if not token.isdigit() or int(token) >= len(doc):
+                raise KeyError(pointer)
+            doc = doc[int(token)]
+        elif isinstance(doc, dict) and token in doc:
+            doc = doc[token]
+        else:
+            raise KeyError(pointer)
+    return doc
+
+
+def canonical(value):
+    """One JSON spelling per value: compares values and feeds the run-id hash."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def cell(value):
+    """A value as runs.csv and points.csv write it: strings bare, anything else as JSON."""
+    return value if isinstance(value, str) else canonical(value)
+
+
+def relative_to_repo(path):
+    rel = os.path.relpath(path, REPO)
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+class RunSpec:
+    """One run: the scenario, its overrides ([(path, value)], fixed ones first), seed and point."""
+
+    def __init__(self, scenario, overrides, seed, repetition, point):
+        self.scenario, self.overrides, self.seed = scenario, overrides, seed
+        self.repetition, self.point = repetition, point
+        key = canonical([relative_to_repo(scenario), sorted([p, v] for p, v in overrides), seed])
+        digest = hashlib.sha1(key.encode()).hexdigest()[:10]
+        slug = "_".join(re.sub(r"[^A-Za-z0-9.+-]", "", cell(v))[:16] for v in point.values())
+        self.run_id = (slug[:48] + "_" if slug else "") + f"s{seed}-{digest}"
+
+    def set_args(self):
+        """The override arguments of `clustersim run`; values as JSON keep their type ("7" stays a string)."""
+        args = []
+        for path, value in self.overrides + [("/seed", self.seed)]:
+            args += ["--set", f"{path}={canonical(value)}"]
+        return args
+
+    def to_json(self):
+        return {"run_id": self.run_id, "scenario": self.scenario,
+                "overrides": [{"path": p, "value": v} for p, v in self.overrides],
+                "seed": self.seed, "repetition": self.repetition, "point": self.point}
+
+
+class Sweep:
+    def __init__(self, file, doc):
+        self.file, self.doc = file, doc
+        self.name, self.description = doc["name"], doc.get("description", "")
+        self.scenario = doc["scenario"]
+        self.fixed = list(doc.get("set", {}).items())
+        self.axes = [(a["path"], a["values"]) for a in doc.get("axes", [])]
+        self.repetitions, self.base_seed = doc.get("repetitions", 1), doc.get("base_seed", 1)
+        self.metrics = doc.get("metrics")
+        self.plots = doc.get("plots")
+
+    def seed(self, repetition):
+        return self.base_seed + repetition
+
+    def points(self):
+        """Every point ({axis path: value}) in the sweep's order, the first axis slowest."""
+        paths = [p for p, _ in self.axes]
+        return [dict(zip(paths, combo)) for combo in itertools.product(*[v for _, v in self.axes])]
+
+    def runs(self):
+        return [RunSpec(self.scenario, self.fixed + list(point.items()), self.seed(r), r, point)
+                for point in self.points() for r in range(self.repetitions)]
+
+    def resolved(self):
+        """The document sweep.json stores: defaults filled in, the scenario path absolute."""
+        doc = {"name": self.name, "description": self.description, "scenario": self.scenario,
+               "set": dict(self.fixed), "axes": [{"path": p, "values": v} for p, v in self.axes],
+               "repetitions": self.repetitions, "base_seed": self.base_seed}
+        if self.metrics is not None:
+            doc["metrics"] = self.metrics
+        if self.plots is not None:
+            doc["plots"] = self.plots
+        return doc
+
+
+def load(path, scenario_must_exist=True):
+    """Reads and checks a sweep file; raises SweepError."""
+    doc = load_json_with_comments(path)
+
+    def fail(pointer, problem):
+        raise SweepError(path, pointer, problem)
+
+    def unknown_keys(obj, allowed, at):
+        for key in obj:
+            if key not in allowed:
+                near = difflib.get_close_matches(key, allowed, n=1)
+                hint = f" (did you mean \"{near[0]}\"?)" if near else f" (known: {', '.join(allowed)})"
+                fail(f"{at}/{pointer_escape(key)}", f"unknown key \"{key}\"{hint}")
+
+    def integer(key, default, minimum):
+        value = doc.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            fail(f"/{key}", f"expected an integer >= {minimum}, got {json.dumps(value)}")
+
+    if not isinstance(doc, dict):
+        fail("", "a sweep file is a JSON object")
+    unknown_keys(doc, KEYS, "")
+    for key in ("name", "scenario"):
+        if key not in doc:
+            fail(f"/{key}", "missing (required)")
+    if not isinstance(doc["name"], str) or not _NAME.match(doc["name"]):
+        fail("/name", "expected a name of letters, digits, '_', '.' and '-' (it names the output folder)")
+    if not isinstance(doc.get("description", ""), str):
+        fail("/description", "expected a string")
+    if not isinstance(doc["scenario"], str) or not doc["scenario"]:
+        fail("/scenario", "expected the scenario file's path, relative to the sweep file")
+    scenario = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)), doc["scenario"]))
+    if scenario_must_exist and not os.path.isfile(scenario):
+        fail("/scenario", f"no such file: {scenario}")
+    doc["scenario"] = scenario
+
+    fixed = doc.get("set", {})
+    if not isinstance(fixed, dict):
+        fail("/set", "expected an object {\"/json/pointer\": value}")
+    for key in fixed:
+        at = f"/set/{pointer_escape(key)}"
+        if not key.startswith("/"):
+            fail(at, f"\"{key}\" is not a JSON pointer (it starts with /)")
+        if key == "/seed":
+            fail(at, "the seed comes from base_seed and the repetition; set base_seed instead")
+
+    axes = doc.get("axes", [])
+    if not isinstance(axes, list):
+        fail("/axes", "expected a list of {\"path\", \"values\"}")
+    seen = {}
+    for i, axis in enumerate(axes):
+        at = f"/axes/{i}"
+        if not isinstance(axis, dict):
+            fail(at, "expected an object {\"path\", \"values\"}")
+        unknown_keys(axis, AXIS_KEYS, at)
+        for key in AXIS_KEYS:
+            if key not in axis:
+                fail(f"{at}/{key}", "missing (required)")
+        p = axis["path"]
+        if not isinstance(p, str) or not p.startswith("/"):
+            fail(f"{at}/path", f"expected a JSON pointer such as \"/platform/link/bandwidth\", got {json.dumps(p)}")
+        if p == "/seed":
+            fail(f"{at}/path", "the seed comes from base_seed and repetitions; sweep them instead")
+        if p in seen:
+            fail(f"{at}/path", f"same path as /axes/{seen[p]}/path")
+        if p in fixed:
+            fail(f"{at}/path", f"also fixed by /set/{pointer_escape(p)}")
+        seen[p] = i
+        values = axis["values"]
+        if not isinstance(values, list) or not values:
+            fail(f"{at}/values", "expected a non-empty list of values" if isinstance(values, list) else
+                 f"expected a list of values, got {json.dumps(values)}")
+        spellings = {}
+        for j, v in enumerate(values):
+            if canonical(v) in spellings:
+                fail(f"{at}/values/{j}", f"{json.dumps(v)} repeats /axes/{i}/values/{spellings[canonical(v)]}")
+            spellings[canonical(v)] = j
+
+    integer("repetitions", 1, 1)
+    integer("base_seed", 1, 0)
+    metrics = doc.get("metrics")
+    if metrics is not None:
+        if not isinstance(metrics, list) or not metrics:
+            fail("/metrics", "expected a non-empty list of metric names (or leave it out for every metric)")
+        for j, m in enumerate(metrics):
+            if not isinstance(m, str) or not m:
+                fail(f"/metrics/{j}", f"expected a metric name, got {json.dumps(m)}")
+            if metrics.index(m) != j:
+                fail(f"/metrics/{j}", f"\"{m}\" is listed twice")
+    return Sweep(path, doc)
+
+
+def _validate(clustersim, scenario, overrides):
+    """None if `clustersim validate` accepts the scenario with these overrides, else its message."""
+    args = [clustersim, "validate", scenario]
+    for path, value in overrides:
+        args += ["--set", f"{path}={canonical(value)}"]
+    done = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode == 0:
+        return None
+    message = " ".join(done.stderr.split("\n")[0].split())
+    if done.returncode != 2:
+        raise RuntimeError(f"{' '.join(args)} failed (exit code {done.returncode}): {message}")
+    return message[len("error: "):] if message.startswith("error: ") else message
+
+
+def _missing_path(message):
+    # clustersim's words for an override path that leads nowhere (see sim/scenario).
+    return "no such key in the scenario" in message or "unknown key" in message
+
+
+def check_with_clustersim(sweep, clustersim, jobs):
+    """Asks `clustersim validate` about the fixed overrides, then every axis value, then (with
+    two axes or more) every combination; raises SweepError naming the first problem in file order."""
+    f = sweep.file
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        if _validate(clustersim, sweep.scenario, sweep.fixed):
+            base = _validate(clustersim, sweep.scenario, [])
+            if base:
+                raise SweepError(f, "/scenario", base)
+            for (path, value), error in zip(sweep.fixed, pool.map(lambda o: _validate(clustersim, sweep.scenario, [o]),
+                                                                 sweep.fixed)):
+                if error:
+                    problem = f"{path} does not exist in the scenario: {error}" if _missing_path(error) else \
+                        f"{json.dumps(value)} is rejected: {error}"
+                    raise SweepError(f, f"/set/{pointer_escape(path)}", problem)
+            raise SweepError(f, "/set", _validate(clustersim, sweep.scenario, sweep.fixed))
+        cases = [(i, j, path, value) for i, (path, values) in enumerate(sweep.axes) for j, value in enumerate(values)]
+        errors = pool.map(lambda c: _validate(clustersim, sweep.scenario, sweep.fixed + [(c[2], c[3])]), cases)
+        for (i, j, path, value), error in zip(cases, errors):
+            if error and _missing_path(error):
+                raise SweepError(f, f"/axes/{i}/path", f"{path} does not exist in the scenario: {error}")
+            if error:
+                raise SweepError(f, f"/axes/{i}/values/{j}", f"{json.dumps(value)} is rejected: {error}")
+        if len(sweep.axes) > 1:
+            points = sweep.points()
+            errors = pool.map(lambda p: _validate(clustersim, sweep.scenario, sweep.fixed + list(p.items())), points)
+            for point, error in zip(points, errors):
+                if error:
+                    combo = ", ".join(f"{p}={cell(v)}" for p, v in point.items())
+                    raise SweepError(f, "/axes", f"the combination {combo} is rejected: {error}")
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
