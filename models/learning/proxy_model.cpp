@@ -103,6 +103,27 @@ ProxyModel::ProxyModel(ProxySpec spec, int features, int classes, std::uint64_t 
   }
 }
 
+namespace {
+
+// Logits of the columns of x; for the MLP, `hidden` (if given) receives the ReLU activations
+// that back-propagation needs.
+Matrix forward(const Params& p, const Layout& l, const Eigen::Ref<const Matrix>& x, Matrix* hidden) {
+  if (l.hidden == 0) {
+    Matrix z = p.w1 * x;
+    z.colwise() += p.b1;
+    return z;
+  }
+  Matrix h = p.w1 * x;
+  h.colwise() += p.b1;
+  h = h.cwiseMax(0.0f);
+  Matrix z = p.w2 * h;
+  z.colwise() += p.b2;
+  if (hidden) *hidden = std::move(h);
+  return z;
+}
+
+}  // namespace
+
 double ProxyModel::gradient(const Dataset& data, std::span<const std::uint32_t> samples, std::span<float> out) const {
   if (out.size() != params_.size())
     throw std::invalid_argument("gradient: output has " + std::to_string(out.size()) + " entries, the model " +
@@ -117,20 +138,14 @@ double ProxyModel::gradient(const Dataset& data, std::span<const std::uint32_t> 
   std::vector<std::uint8_t> labels(samples.size());
   for (std::size_t j = 0; j < samples.size(); ++j) labels[j] = data.labels[samples[j]];
 
+  Matrix h;
+  Matrix z = forward(p, l, x, &h);
+  const double loss = softmax_cross_entropy(z, labels.data(), true);
   if (l.hidden == 0) {
-    Matrix z = p.w1 * x;
-    z.colwise() += p.b1;
-    const double loss = softmax_cross_entropy(z, labels.data(), true);
     g.w1.noalias() = z * x.transpose();
     g.b1 = z.rowwise().sum();
     return loss;
   }
-  Matrix h = p.w1 * x;
-  h.colwise() += p.b1;
-  h = h.cwiseMax(0.0f);
-  Matrix z = p.w2 * h;
-  z.colwise() += p.b2;
-  const double loss = softmax_cross_entropy(z, labels.data(), true);
   g.w2.noalias() = z * h.transpose();
   g.b2 = z.rowwise().sum();
   // Back through the ReLU: the gradient passes where the unit was active.
@@ -141,31 +156,12 @@ double ProxyModel::gradient(const Dataset& data, std::span<const std::uint32_t> 
   return loss;
 }
 
-namespace {
-
-// Logits of the columns of x.
-Matrix logits(const Params& p, const Layout& l, const Eigen::Ref<const Matrix>& x) {
-  if (l.hidden == 0) {
-    Matrix z = p.w1 * x;
-    z.colwise() += p.b1;
-    return z;
-  }
-  Matrix h = p.w1 * x;
-  h.colwise() += p.b1;
-  h = h.cwiseMax(0.0f);
-  Matrix z = p.w2 * h;
-  z.colwise() += p.b2;
-  return z;
-}
-
-}  // namespace
-
 double ProxyModel::loss(const Dataset& data, std::span<const std::uint32_t> samples) const {
   if (data.features() != static_cast<std::size_t>(features_))
     throw std::invalid_argument("loss: data set has a different number of features than the model");
   if (samples.empty()) throw std::invalid_argument("loss: no samples");
   const Layout l = layout_of(spec_, features_, classes_);
-  Matrix z = logits(Params(params_.data(), l), l, gather(data, samples));
+  Matrix z = forward(Params(params_.data(), l), l, gather(data, samples), nullptr);
   std::vector<std::uint8_t> labels(samples.size());
   for (std::size_t j = 0; j < samples.size(); ++j) labels[j] = data.labels[samples[j]];
   return softmax_cross_entropy(z, labels.data(), false);
@@ -183,7 +179,7 @@ double ProxyModel::accuracy(const Dataset& data) const {
   std::size_t correct = 0;
   for (Eigen::Index start = 0; start < all.cols(); start += block) {
     const Eigen::Index n = std::min(block, all.cols() - start);
-    const Matrix z = logits(p, l, all.middleCols(start, n));
+    const Matrix z = forward(p, l, all.middleCols(start, n), nullptr);
     for (Eigen::Index j = 0; j < n; ++j) {
       Eigen::Index best;
       z.col(j).maxCoeff(&best);
