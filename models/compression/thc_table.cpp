@@ -10,6 +10,8 @@
 #include <string>
 #include <tuple>
 
+#include "core/stats.hpp"
+
 namespace cs::compression {
 namespace {
 
@@ -81,15 +83,7 @@ std::vector<int> compute_optimal(int bits, int g, double p) {
 
 double clip_threshold(double p) {
   if (!(p > 0 && p < 1)) throw std::invalid_argument("THC: clipping probability must be in (0, 1)");
-  // Bisection on the exact CDF: 200 halvings is far past double precision, and it runs once
-  // per table.
-  double lo = 0, hi = 40;
-  for (int it = 0; it < 200; ++it) {
-    double mid = 0.5 * (lo + hi);
-    // Compare tails (erfc) rather than 1 - tail, to stay precise for tiny p.
-    if (std::erfc(mid / std::numbers::sqrt2) > p) lo = mid; else hi = mid;
-  }
-  return 0.5 * (lo + hi);
+  return normal_tail_quantile(p / 2);  // p is split between both tails
 }
 
 std::vector<int> optimal_table(int bits, int granularity, double clip_probability) {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <numeric>
+#include <stdexcept>
 #include <vector>
 
 namespace cs {
@@ -22,6 +24,18 @@ double percentile(std::span<const double> values, double q) {
 double mean(std::span<const double> values) {
   if (values.empty()) return 0;
   return std::accumulate(values.begin(), values.end(), 0.0) / double(values.size());
+}
+
+double normal_tail_quantile(double tail) {
+  if (!(tail > 0 && tail < 1)) throw std::invalid_argument("normal_tail_quantile: the tail must be in (0, 1)");
+  // Bisection on the exact tail: 200 halvings is far past double precision. Comparing tails
+  // (erfc) rather than 1 - tail stays precise for tiny tails.
+  double lo = -40, hi = 40;
+  for (int it = 0; it < 200; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    if (0.5 * std::erfc(mid / std::numbers::sqrt2) > tail) lo = mid; else hi = mid;
+  }
+  return 0.5 * (lo + hi);
 }
 
 }  // namespace cs

@@ -9,4 +9,7 @@ namespace cs {
 double percentile(std::span<const double> values, double q);
 double mean(std::span<const double> values);
 
+// The z with P(Z > z) = tail for a standard normal Z; tail in (0, 1), else std::invalid_argument.
+double normal_tail_quantile(double tail);
+
 }  // namespace cs

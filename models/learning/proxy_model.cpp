@@ -6,6 +6,7 @@
 #endif
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -187,6 +188,25 @@ double ProxyModel::accuracy(const Dataset& data) const {
     }
   }
   return static_cast<double>(correct) / static_cast<double>(data.size());
+}
+
+void ProxyModel::logits(const float* images, std::size_t count, std::span<float> out) const {
+  if (out.size() != count * static_cast<std::size_t>(classes_))
+    throw std::invalid_argument("logits: output has " + std::to_string(out.size()) + " entries, " +
+                                std::to_string(count) + " images need " +
+                                std::to_string(count * static_cast<std::size_t>(classes_)));
+  if (count == 0) return;
+  if (!images) throw std::invalid_argument("logits: no images");
+  const Layout l = layout_of(spec_, features_, classes_);
+  const Params p(params_.data(), l);
+  const ConstMatrixMap all(images, features_, static_cast<Eigen::Index>(count));
+  // count x classes row-major is classes x count column-major: one logit column per image.
+  MatrixMap z(out.data(), classes_, static_cast<Eigen::Index>(count));
+  constexpr Eigen::Index block = 1024;
+  for (Eigen::Index start = 0; start < all.cols(); start += block) {
+    const Eigen::Index n = std::min(block, all.cols() - start);
+    z.middleCols(start, n) = forward(p, l, all.middleCols(start, n), nullptr);
+  }
 }
 
 }  // namespace cs::learning

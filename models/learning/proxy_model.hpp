@@ -41,6 +41,14 @@ class ProxyModel {
   // Top-1 accuracy over the whole set.
   double accuracy(const Dataset& data) const;
 
+  // The logits of `count` images (each `features` floats, consecutive, as in Dataset::images)
+  // without labels, written into `out`: count x classes, row-major. Same forward pass as
+  // training and accuracy(). Throws std::invalid_argument if out.size() != count x classes.
+  void logits(const float* images, std::size_t count, std::span<float> out) const;
+
+  int features() const { return features_; }
+  int classes() const { return classes_; }
+
  private:
   ProxySpec spec_;
   int features_, classes_;

@@ -96,6 +96,9 @@ int cmd_run(const std::vector<std::string>& args) {
       {"files", files_written},
   };
   if (scenario.outputs.trace) summary["trace"] = "trace.json";
+  // Inference runs: simulated requests per wall second (the speed target is stated in these).
+  if (result.metrics.contains("requests"))
+    summary["run"]["requests_per_wall_s"] = wall > 0 ? result.metrics["requests"].get<double>() / wall : 0.0;
   write_result_dir(out, summary.dump(2) + "\n", result.tables, scenario.outputs.trace ? result.trace : std::string());
   if (!trace_file.empty()) write_file_atomically(trace_file, result.trace);
   if (!quiet) print_headline(scenario, result.metrics, out);

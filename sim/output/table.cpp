@@ -24,6 +24,7 @@ std::string Table::to_csv() const {
   std::string out;
   append_row(out, columns);
   for (const auto& r : rows) append_row(out, r);
+  out += preformatted;
   return out;
 }
 

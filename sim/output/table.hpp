@@ -11,6 +11,9 @@ struct Table {
   std::string name;  // file stem: jobs -> jobs.csv
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;
+  // Rows already in CSV form (each ending in '\n', no quoting needed), after `rows`: tables of
+  // a row per request format straight into one buffer instead of a string per cell.
+  std::string preformatted;
 
   template <class... Values>
   void add(const Values&... values) {

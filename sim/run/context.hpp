@@ -92,6 +92,20 @@ struct RunContext {
     if (trace) trace->transfer_started(comm, to.host, bytes);
     return comm;
   }
+  // A transfer nobody waits on: `payload` reaches the receiver of `to`.
+  void send_detached(const Endpoint& to, void* payload, double bytes) {
+    traffic.add(sg4::this_actor::get_host(), to.host, bytes);
+    sg4::CommPtr comm = to.mailbox->put_init(payload, std::uint64_t(bytes));
+    if (trace) trace->transfer_started(comm, to.host, bytes);
+    comm->detach();
+  }
+  // Moves `bytes` from `from` to `to` (no mailbox, no receiver) and returns when they arrived.
+  void transfer(sg4::Host* from, sg4::Host* to, double bytes) {
+    traffic.add(from, to, bytes);
+    sg4::CommPtr comm = sg4::Comm::sendto_async(from, to, std::uint64_t(bytes));
+    if (trace) trace->transfer_started(comm, to, bytes);
+    comm->wait();
+  }
   // A worker's own random stream (stragglers, ...): a function of the seed and its identity only.
   std::mt19937_64 stream(std::uint64_t job, std::uint64_t rank) const {
     std::seed_seq seq{scenario.seed, job, rank};

@@ -1,6 +1,7 @@
 #include "simulation.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 #include <optional>
 #include <simgrid/kernel/resource/Action.hpp>
@@ -11,6 +12,7 @@
 #include "run/context.hpp"
 #include "ina/ina_report.hpp"
 #include "ina/ina_run.hpp"
+#include "inference/inference_run.hpp"
 #include "training/data_parallel.hpp"
 
 namespace cs {
@@ -81,6 +83,70 @@ std::string process_label(const Scenario& s, const TopologyNode& node) {
   return fmt::format("{} ({}{})", node.name, role_name(node.role), roles);
 }
 
+void run_engine(sg4::Engine& engine, const Scenario& scenario) {
+  if (scenario.until_s > 0) engine.run_until(scenario.until_s);
+  else engine.run();
+}
+
+void run_training_workload(RunContext& ctx, sg4::Engine& engine, const ProgressCallback& progress, RunOutput& out) {
+  const Scenario& scenario = ctx.scenario;
+  TrainingState training(scenario.training);
+  attach_compression(ctx, training);
+  std::unique_ptr<ina_sim::InaRun> ina;
+  if (scenario.training.uses_ina()) ina = std::make_unique<ina_sim::InaRun>(ctx, training, scenario.training.ina);
+  launch_training(ctx, training, ina.get());
+
+  if (progress) {
+    const double total = double(scenario.training.jobs.size());
+    sg4::Engine::on_time_advance_cb([&](double) {
+      double now = sg4::Engine::get_clock();
+      double fraction = scenario.until_s > 0 ? std::max(now / scenario.until_s, training.jobs_finished / total)
+                                             : training.jobs_finished / total;
+      progress(now, fraction);
+    });
+  }
+  run_engine(engine, scenario);
+  const double duration = sg4::Engine::get_clock();
+  out.metrics = training_metrics(training);
+  out.tables.push_back(jobs_table(training));
+  out.metrics.update(compression_metrics(training));
+  if (scenario.training.compression) {
+    out.tables.push_back(compression_jobs_table(training));
+    out.tables.push_back(rounds_table(training));
+    if (scenario.training.learning) out.tables.push_back(accuracy_table(training));
+  }
+  if (scenario.outputs.iterations_csv) out.tables.push_back(iterations_table(training));
+  if (ina) {
+    for (auto& sw : ina->switches) sw->memory.advance(duration, sw->policy->occupied(), sw->policy->partials());
+    out.metrics.update(ina_sim::ina_metrics(*ina, duration));
+    out.tables.push_back(ina_sim::ina_jobs_table(*ina));
+    out.tables.push_back(ina_sim::switches_table(*ina, duration));
+    out.packets = ina->switch_packets();
+  }
+}
+
+void run_inference_workload(RunContext& ctx, sg4::Engine& engine, const ProgressCallback& progress, RunOutput& out) {
+  const Scenario& scenario = ctx.scenario;
+  inference::InferenceState state(scenario.inference);
+  inference::launch_inference(ctx, state);
+  if (progress) {
+    const double horizon = scenario.until_s > 0 ? scenario.until_s : scenario.inference.duration_s;
+    sg4::Engine::on_time_advance_cb([&, horizon](double) {
+      const double now = sg4::Engine::get_clock();
+      progress(now, std::isfinite(horizon) ? std::min(1.0, now / horizon) : 0.0);
+    });
+  }
+  run_engine(engine, scenario);
+  const double duration = sg4::Engine::get_clock();
+  out.metrics = inference::inference_metrics(state, duration);
+  out.metrics["models"] = scenario.inference.outcomes->describe();
+  out.metrics["profiles"] = scenario.inference.profiles_note;
+  out.tables.push_back(inference::tiers_table(state));
+  out.tables.push_back(inference::devices_table(ctx, state, duration));
+  out.tables.push_back(inference::variants_table(state));
+  if (scenario.inference.requests_csv) out.tables.push_back(inference::requests_table(state));
+}
+
 }  // namespace
 
 RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progress, bool record_trace) {
@@ -108,36 +174,11 @@ RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progr
     if (topo.links[i].spec.loss_rate > 0)
       for (const auto* l : {platform.links[i]->get_link_up(), platform.links[i]->get_link_down()})
         ctx.link_loss[l] = topo.links[i].spec.loss_rate;
-  TrainingState training(scenario.training);
-  attach_compression(ctx, training);
-  std::unique_ptr<ina_sim::InaRun> ina;
-  if (scenario.training.uses_ina()) ina = std::make_unique<ina_sim::InaRun>(ctx, training, scenario.training.ina);
-  launch_training(ctx, training, ina.get());
-
-  if (progress) {
-    const double total = double(scenario.training.jobs.size());
-    sg4::Engine::on_time_advance_cb([&](double) {
-      double now = sg4::Engine::get_clock();
-      double fraction = scenario.until_s > 0 ? std::max(now / scenario.until_s, training.jobs_finished / total)
-                                             : training.jobs_finished / total;
-      progress(now, fraction);
-    });
-  }
-  if (scenario.until_s > 0) engine.run_until(scenario.until_s);
-  else engine.run();
-
-  const double duration = sg4::Engine::get_clock();
   RunOutput out;
-  out.metrics = training_metrics(training);
+  if (scenario.workload_kind == "inference") run_inference_workload(ctx, engine, progress, out);
+  else run_training_workload(ctx, engine, progress, out);
+  const double duration = sg4::Engine::get_clock();
   double energy = 0;
-  out.tables.push_back(jobs_table(training));
-  out.metrics.update(compression_metrics(training));
-  if (scenario.training.compression) {
-    out.tables.push_back(compression_jobs_table(training));
-    out.tables.push_back(rounds_table(training));
-    if (scenario.training.learning) out.tables.push_back(accuracy_table(training));
-  }
-  if (scenario.outputs.iterations_csv) out.tables.push_back(iterations_table(training));
   if (scenario.outputs.links_csv) out.tables.push_back(links_table(ctx, duration));
   Table hosts = hosts_table(ctx, duration, energy);
   if (scenario.outputs.hosts_csv) out.tables.push_back(std::move(hosts));
@@ -146,13 +187,6 @@ RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progr
   out.metrics["messages"] = ctx.traffic.messages();
   out.metrics["energy_j"] = energy;
   out.metrics["power_mean_w"] = duration > 0 ? energy / duration : 0.0;
-  if (ina) {
-    for (auto& sw : ina->switches) sw->memory.advance(duration, sw->policy->occupied(), sw->policy->partials());
-    out.metrics.update(ina_sim::ina_metrics(*ina, duration));
-    out.tables.push_back(ina_sim::ina_jobs_table(*ina));
-    out.tables.push_back(ina_sim::switches_table(*ina, duration));
-    out.packets = ina->switch_packets();
-  }
   out.activities = ctx.traffic.messages() + ctx.executions;
   if (recorder) {
     recorder->note("scenario", scenario.name);

@@ -7,6 +7,18 @@ namespace cs {
 
 namespace {
 
+// Edge and DC hosts draw their device profile's power unless the platform gives their own.
+void apply_device_power(Scenario& s) {
+  for (auto& node : s.platform.topology.nodes) {
+    const DeviceProfile* d = node.role == NodeRole::edge ? &s.inference.edge_profile
+                             : node.role == NodeRole::datacenter ? &s.inference.dc_profile : nullptr;
+    if (d && !node.host.idle_w) {
+      node.host.idle_w = d->idle_w;
+      node.host.busy_w = d->busy_w;
+    }
+  }
+}
+
 Scenario parse_checked(const json& document, const std::string& file) {
   JsonNode root(document, file);
   root.allow_keys({"name", "description", "seed", "until", "platform", "workload", "policies", "outputs"});
@@ -26,8 +38,18 @@ Scenario parse_checked(const json& document, const std::string& file) {
   JsonNode policies = root.find("policies").value_or(JsonNode(empty_policies, file, "/policies"));
   policies.allow_keys({"placement", "switch_allocation", "esa_priority", "switchml_no_pool"});
   JsonNode workload = root.at("workload");
-  std::string kind = workload.at("kind").choice({"training"});
-  if (kind == "training") s.training = parse_training(workload, policies, s.platform.topology, s.seed);
+  s.workload_kind = workload.at("kind").choice({"training", "inference"});
+  if (s.workload_kind == "training") {
+    s.training = parse_training(workload, policies, s.platform.topology, s.seed);
+  } else {
+    // The WAN carries forwarded frames as reliable, loss-free transfers (see the README).
+    for (const auto& l : s.platform.topology.links)
+      if (s.platform.topology.nodes[l.a].role == NodeRole::switch_node && s.platform.topology.nodes[l.b].role == NodeRole::switch_node &&
+          l.spec.loss_rate > 0)
+        root.at("platform").at("wan").at("loss_rate").fail("must be 0 for an inference workload: the WAN is modelled loss-free");
+    s.inference = parse_inference(workload, s.platform.topology, base_dir);
+    apply_device_power(s);
+  }
 
   if (auto out = root.find("outputs")) {
     out->allow_keys({"iterations_csv", "links_csv", "hosts_csv", "trace", "trace_max_events"});

@@ -8,6 +8,7 @@
 
 #include "compression_spec.hpp"
 #include "ina_spec.hpp"
+#include "inference_spec.hpp"
 #include "json_node.hpp"
 #include "platform/topology.hpp"
 
@@ -66,7 +67,9 @@ struct Scenario {
   std::uint64_t seed = 1;
   double until_s = 0;  // 0: until the workload completes
   PlatformSpec platform;
+  std::string workload_kind = "training";  // "training" or "inference"
   TrainingWorkload training;
+  InferenceWorkload inference;
   OutputSpec outputs;
   json resolved;  // the document after overrides, as run
 };
@@ -84,6 +87,10 @@ TrainingWorkload parse_training(const JsonNode& workload, const JsonNode& polici
 CompressionSpec parse_compression(const JsonNode& compression, const std::string& base_dir);
 LearningSpec parse_learning(const JsonNode& learning, const std::string& base_dir);
 InaSpec parse_ina(const std::optional<JsonNode>& ina, const JsonNode& policies);
+InferenceWorkload parse_inference(const JsonNode& workload, const Topology& topology, const std::string& base_dir);
+InferenceProfiles load_inference_profiles(const std::string& devices_file, const std::string& models_file);
+// Per camera (or one list every camera replays), each ascending. Throws BadInput "file:line: ...".
+std::vector<std::vector<double>> read_arrival_trace(const std::string& path, int cameras);
 struct JobRow {
   json job;  // as a "jobs" entry
   int line;

@@ -1,0 +1,73 @@
+#include <fmt/format.h>
+
+#include "scenario.hpp"
+
+namespace cs {
+namespace {
+
+// "1": "4.4ms", "8": "12.4ms" -> a curve; batches ascending from 1, latencies increasing.
+serving::LatencyCurve parse_latency(const JsonNode& n) {
+  if (!n.raw().is_object() || n.raw().empty()) n.fail("expected an object of batch size -> latency, e.g. {\"1\": \"4.4ms\"}");
+  std::vector<std::pair<int, double>> points;
+  for (const auto& [key, value] : n.raw().items()) {
+    int batch = 0;
+    try {
+      size_t used = 0;
+      batch = std::stoi(key, &used);
+      if (used != key.size()) batch = 0;
+    } catch (const std::exception&) {
+    }
+    if (batch < 1) n.fail(fmt::format("batch size \"{}\" is not a positive integer", key));
+    points.emplace_back(batch, n.at(key).positive_quantity(Dimension::duration));
+  }
+  std::sort(points.begin(), points.end());
+  if (points.front().first != 1) n.fail("the batch sizes must include 1");
+  for (size_t i = 1; i < points.size(); ++i)
+    if (points[i].second < points[i - 1].second)
+      n.at(std::to_string(points[i].first)).fail("latency decreases with a larger batch");
+  return serving::LatencyCurve(std::move(points));
+}
+
+}  // namespace
+
+InferenceProfiles load_inference_profiles(const std::string& devices_file, const std::string& models_file) {
+  InferenceProfiles p{devices_file, models_file, {}, {}};
+  json devices_doc = read_json_file(devices_file);
+  JsonNode droot(devices_doc, devices_file);
+  droot.allow_keys({"description", "devices"});
+  JsonNode devices = droot.at("devices");
+  if (!devices.raw().is_object()) devices.fail("expected an object of device id -> profile");
+  for (const auto& [id, _] : devices.raw().items()) {
+    JsonNode d = devices.at(id);
+    d.allow_keys({"name", "tier", "memory", "idle_power", "busy_power", "source"});
+    DeviceProfile dev{id, d.text_or("name", id), d.at("tier").choice({"edge", "dc"}),
+                      d.at("memory").positive_quantity(Dimension::size), d.at("idle_power").quantity(Dimension::power),
+                      d.at("busy_power").quantity(Dimension::power)};
+    if (dev.busy_w < dev.idle_w) d.at("busy_power").fail("busy_power is below idle_power");
+    p.devices.emplace(id, std::move(dev));
+  }
+
+  json models_doc = read_json_file(models_file);
+  JsonNode mroot(models_doc, models_file);
+  mroot.allow_keys({"description", "models"});
+  JsonNode models = mroot.at("models");
+  if (!models.raw().is_object()) models.fail("expected an object of model id -> profile");
+  for (const auto& [id, _] : models.raw().items()) {
+    JsonNode m = models.at(id);
+    m.allow_keys({"name", "top1", "params", "gflops", "memory", "source", "devices"});
+    ModelProfile model{id, m.text_or("name", id), m.at("top1").number(0, 1), m.at("memory").positive_quantity(Dimension::size), {}};
+    JsonNode on = m.at("devices");
+    if (!on.raw().is_object()) on.fail("expected an object of device id -> latency and load");
+    for (const auto& [device, __] : on.raw().items()) {
+      JsonNode e = on.at(device);
+      if (!p.devices.contains(device))
+        e.fail(fmt::format("unknown device \"{}\" (not in {})", device, devices_file));
+      e.allow_keys({"latency", "load", "source", "note"});
+      model.devices.emplace(device, ModelOnDevice{parse_latency(e.at("latency")), e.at("load").quantity(Dimension::duration)});
+    }
+    p.models.emplace(id, std::move(model));
+  }
+  return p;
+}
+
+}  // namespace cs
