@@ -2,6 +2,8 @@
 // sample, and sends the frame to its edge device. Frames go one after another on the camera's
 // link; a frame that waits for the previous one is late from its creation on.
 #include <cmath>
+#include <fmt/format.h>
+#include <memory>
 
 #include "inference/inference_run.hpp"
 #include "learning/random.hpp"
@@ -54,6 +56,19 @@ std::uint16_t draw_tier(const std::vector<TierSpec>& tiers, learning::SplitMix64
   return std::uint16_t(tiers.size() - 1);
 }
 
+// The frame is at the edge: the serving system routes it (INFaaS's memory state changes here).
+void arrive(InferenceState& state, EdgeNode& edge, std::uint32_t id) {
+  RequestRecord& r = state.requests[id];
+  r.edge_arrival = sg4::Engine::get_clock();
+  serving::Route route = edge.policy->route(r.tier, state.workload.tiers[r.tier].deadline_s);
+  r.edge_variant = std::int16_t(route.edge_variant);
+  r.dc_variant = std::int16_t(route.dc_variant);
+  r.load_s = route.load_s;
+  r.threshold = route.threshold;
+  r.accuracy_expected = route.accuracy_expected;
+  (route.edge_variant >= 0 ? edge.gpu : edge.uplink).push(id);
+}
+
 }  // namespace
 
 void camera(RunContext& ctx, InferenceState& state, int index, sg4::Host* edge_host, const LinkSpec& camera_link) {
@@ -67,6 +82,21 @@ void camera(RunContext& ctx, InferenceState& state, int index, sg4::Host* edge_h
                                      2 * camera_link.latency_s, w.rto_s};
   EdgeNode& edge = state.edges[size_t(index) % state.edges.size()];
   const std::uint32_t samples = w.outcomes->samples();
+  // A reliable stream delivers in order: a frame waiting for a retransmission holds back the
+  // frames behind it (head-of-line blocking), though the link goes on sending them. Held frames
+  // wait in this queue, served by an actor that releases each at its delivery time.
+  auto held = std::make_shared<WorkQueue>();
+  double last_delivery = 0;
+  if (w.transport == serving::TransportKind::reliable)
+    sg4::Actor::create(fmt::format("camera{}-reorder", index), self, [&state, &edge, held] {
+      for (;;) {
+        held->wait();
+        const std::uint32_t id = held->items.front();
+        sg4::this_actor::sleep_until(state.requests[id].edge_arrival);  // its delivery time
+        held->items.pop_front();
+        arrive(state, edge, id);
+      }
+    })->daemonize();
   for (double t = arrivals.next(); t >= 0; t = arrivals.next()) {
     if (t > sg4::Engine::get_clock()) sg4::this_actor::sleep_until(t);
     const std::uint32_t id = std::uint32_t(state.requests.size());
@@ -82,20 +112,17 @@ void camera(RunContext& ctx, InferenceState& state, int index, sg4::Host* edge_h
     r.lost_packets = std::uint16_t(r.lost.size());
     r.retransmissions = std::uint16_t(std::min(d.retransmissions, 65535));
     r.timeouts = std::uint16_t(std::min(d.timeouts, 65535));
-    // A reliable transport's recovery holds the frame (and, in order, the frames behind it).
-    if (d.stall_s > 0) sg4::this_actor::sleep_for(d.stall_s);
     ctx.transfer(self, edge_host, w.frame_bytes + d.extra_bytes);
-    // `r` may have moved while this actor slept: other cameras appended requests.
-    RequestRecord& arrived = state.requests[id];
-    arrived.edge_arrival = sg4::Engine::get_clock();
-    const TierSpec& tier = w.tiers[arrived.tier];
-    serving::Route route = edge.policy->route(arrived.tier, tier.deadline_s);
-    arrived.edge_variant = std::int16_t(route.edge_variant);
-    arrived.dc_variant = std::int16_t(route.dc_variant);
-    arrived.load_s = route.load_s;
-    arrived.threshold = route.threshold;
-    arrived.accuracy_expected = route.accuracy_expected;
-    (route.edge_variant >= 0 ? edge.gpu : edge.uplink).push(id);
+    // Other cameras may have appended requests meanwhile: index again rather than keep `r`.
+    const double now = sg4::Engine::get_clock();
+    const double delivery = std::max(now + d.stall_s, last_delivery);
+    last_delivery = delivery;
+    if (delivery > now || !held->items.empty()) {
+      state.requests[id].edge_arrival = delivery;
+      held->push(id);
+    } else {
+      arrive(state, edge, id);
+    }
   }
   ++state.cameras_done;
   if (state.complete()) state.all_answered->release();

@@ -96,7 +96,7 @@ struct InferenceWorkload {
   std::vector<VariantSpec> variants;
   int edge_model = 0, dc_model = 0;
   std::vector<serving::TierThreshold> thresholds;  // per tier, the edge/DC cascade's (HawkVision)
-  double tier_confidence = 0.95;                   // confidence of the accuracy bounds policies use
+  double tier_confidence = 0.99;                   // confidence of the accuracy bounds policies use
   std::shared_ptr<const OutcomeSource> outcomes;
   std::string profiles_note;                     // which profile files
   bool requests_csv = true;

@@ -85,7 +85,7 @@ void parse_models(const JsonNode& n, const std::string& base_dir, const Inferenc
   std::string source = n.at("source").choice({"proxy", "csv"});
   // A tier is a promise: policies decide on accuracies less z standard errors of their
   // validation estimate, so a tier met on validation is met on requests with this confidence.
-  const double confidence = n.number_or("tier_confidence", 0.95, 0.5, 0.9999);
+  const double confidence = n.number_or("tier_confidence", 0.99, 0.5, 0.9999);
   const double z = normal_tail_quantile(1 - confidence);
   w.tier_confidence = confidence;
   auto known_model = [&](const JsonNode& node) {

@@ -178,3 +178,31 @@ TEST(ServingThresholds, HigherTargetsNeverGetLowerThresholdsOnTenThousandSamples
 
 }  // namespace
 }  // namespace cs::serving
+
+namespace cs::serving {
+namespace {
+
+TEST(ServingThresholds, AccuracyLowerBoundSubtractsZStandardErrors) {
+  EXPECT_DOUBLE_EQ(accuracy_lower_bound(0.9, 100, 0), 0.9);
+  EXPECT_DOUBLE_EQ(accuracy_lower_bound(0.9, 100, 2), 0.9 - 2 * std::sqrt(0.9 * 0.1 / 100));
+  EXPECT_DOUBLE_EQ(accuracy_lower_bound(1.0, 100, 3), 1.0);  // no spread, no margin
+}
+
+// With a confidence margin every tier's bound (not just its accuracy) meets the target, so
+// thresholds can only rise; a target the bare accuracy meets may then be out of reach.
+TEST(ServingThresholds, AMarginRaisesThresholdsAndEveryBoundMeetsItsTarget) {
+  const auto s = random_set(10'000, 11);
+  const std::vector<double> targets{0.70, 0.75, 0.8, 0.85};
+  const auto plain = threshold_table(s, targets);
+  const auto bounded = threshold_table(s, targets, 2.326);
+  for (size_t i = 0; i < targets.size(); ++i) {
+    if (!bounded[i]) continue;
+    ASSERT_TRUE(plain[i]);
+    EXPECT_GE(bounded[i]->threshold, plain[i]->threshold) << targets[i];
+    EXPECT_GE(accuracy_lower_bound(bounded[i]->validation_accuracy, s.size(), 2.326), targets[i] - 1e-12);
+    EXPECT_DOUBLE_EQ(bounded[i]->validation_accuracy, cascade_accuracy(s, bounded[i]->threshold));
+  }
+}
+
+}  // namespace
+}  // namespace cs::serving

@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 #include "core/stats.hpp"
 
 using cs::mean;
+using cs::normal_tail_quantile;
 using cs::percentile;
 
 TEST(Stats, PercentileInterpolatesLikeNumpy) {
@@ -37,4 +39,13 @@ TEST(Stats, Mean) {
   EXPECT_EQ(mean({}), 0);
   std::vector<double> v{1, 2, 3, 6};
   EXPECT_DOUBLE_EQ(mean(v), 3);
+}
+
+TEST(Stats, NormalTailQuantile) {
+  EXPECT_NEAR(normal_tail_quantile(0.05), 1.6448536269514722, 1e-12);
+  EXPECT_NEAR(normal_tail_quantile(0.01), 2.3263478740408408, 1e-12);
+  EXPECT_NEAR(normal_tail_quantile(0.5), 0.0, 1e-12);
+  EXPECT_NEAR(normal_tail_quantile(0.95), -1.6448536269514722, 1e-12);
+  EXPECT_THROW(normal_tail_quantile(0), std::invalid_argument);
+  EXPECT_THROW(normal_tail_quantile(1), std::invalid_argument);
 }
