@@ -28,32 +28,31 @@ serving::LatencyCurve parse_latency(const JsonNode& n) {
   return serving::LatencyCurve(std::move(points));
 }
 
+// Calls visit(id, entry) for every member of `key` in `file`, a {"description", key: {id: ...}}
+// object: both profile files have this shape.
+template <class Visit>
+void for_each_profile(const std::string& file, std::string_view key, Visit visit) {
+  json doc = read_json_file(file);
+  JsonNode root(doc, file);
+  root.allow_keys({"description", key});
+  JsonNode entries = root.at(key);
+  if (!entries.raw().is_object()) entries.fail("expected an object of id -> profile");
+  for (const auto& [id, _] : entries.raw().items()) visit(id, entries.at(id));
+}
+
 }  // namespace
 
 InferenceProfiles load_inference_profiles(const std::string& devices_file, const std::string& models_file) {
   InferenceProfiles p{devices_file, models_file, {}, {}};
-  json devices_doc = read_json_file(devices_file);
-  JsonNode droot(devices_doc, devices_file);
-  droot.allow_keys({"description", "devices"});
-  JsonNode devices = droot.at("devices");
-  if (!devices.raw().is_object()) devices.fail("expected an object of device id -> profile");
-  for (const auto& [id, _] : devices.raw().items()) {
-    JsonNode d = devices.at(id);
+  for_each_profile(devices_file, "devices", [&](const std::string& id, const JsonNode& d) {
     d.allow_keys({"name", "tier", "memory", "idle_power", "busy_power", "source"});
     DeviceProfile dev{id, d.text_or("name", id), d.at("tier").choice({"edge", "dc"}),
                       d.at("memory").positive_quantity(Dimension::size), d.at("idle_power").quantity(Dimension::power),
                       d.at("busy_power").quantity(Dimension::power)};
     if (dev.busy_w < dev.idle_w) d.at("busy_power").fail("busy_power is below idle_power");
     p.devices.emplace(id, std::move(dev));
-  }
-
-  json models_doc = read_json_file(models_file);
-  JsonNode mroot(models_doc, models_file);
-  mroot.allow_keys({"description", "models"});
-  JsonNode models = mroot.at("models");
-  if (!models.raw().is_object()) models.fail("expected an object of model id -> profile");
-  for (const auto& [id, _] : models.raw().items()) {
-    JsonNode m = models.at(id);
+  });
+  for_each_profile(models_file, "models", [&](const std::string& id, const JsonNode& m) {
     m.allow_keys({"name", "top1", "params", "gflops", "memory", "source", "devices"});
     ModelProfile model{id, m.text_or("name", id), m.at("top1").number(0, 1), m.at("memory").positive_quantity(Dimension::size), {}};
     JsonNode on = m.at("devices");
@@ -66,7 +65,7 @@ InferenceProfiles load_inference_profiles(const std::string& devices_file, const
       model.devices.emplace(device, ModelOnDevice{parse_latency(e.at("latency")), e.at("load").quantity(Dimension::duration)});
     }
     p.models.emplace(id, std::move(model));
-  }
+  });
   return p;
 }
 
