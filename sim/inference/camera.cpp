@@ -104,7 +104,7 @@ void camera(RunContext& ctx, InferenceState& state, int index, sg4::Host* edge_h
     r.camera = std::uint32_t(index);
     r.edge = std::uint32_t(edge.index);
     r.created = t;
-    r.sent = sg4::Engine::get_clock();
+    r.sent = std::max(t, sg4::Engine::get_clock());  // sleep_until may wake within SimGrid's 1e-9 s precision
     r.tier = draw_tier(w.tiers, content);
     r.sample = std::uint32_t(content.below(samples));
     serving::FrameDelivery d = serving::deliver_frame(transport, loss);

@@ -1,5 +1,5 @@
-// A DC GPU server: takes forwarded requests as their transfers complete and runs them in
-// batches. Greedy dynamic batching: whenever the GPU is free it takes up to max_batch queued
+// A DC GPU server: a receiver takes forwarded requests as their transfers complete (stamping
+// their arrival) and queues them; the GPU runs them in batches. Greedy dynamic batching: whenever the GPU is free it takes up to max_batch queued
 // requests for the variant at the head of the queue, in arrival order (all variants stay
 // resident in DC memory). Answers go back to each request's edge device, one message per edge
 // per batch.
@@ -9,19 +9,22 @@
 
 namespace cs::inference {
 
+void dc_receiver(InferenceState& state, DcNode& dc) {
+  for (;;) {
+    // The payload is the request's index plus one (see forward_to_dc).
+    const auto id = std::uint32_t(reinterpret_cast<std::uintptr_t>(dc.inbox->get<void>()) - 1);
+    state.requests[id].dc_arrival = sg4::Engine::get_clock();
+    dc.queue.push(id);
+  }
+}
+
 void dc_server(RunContext& ctx, InferenceState& state, DcNode& dc) {
   const InferenceWorkload& w = state.workload;
-  std::deque<std::uint32_t> queue;
-  auto take = [&](void* payload) {
-    const auto id = std::uint32_t(reinterpret_cast<std::uintptr_t>(payload) - 1);  // see forward_to_dc
-    state.requests[id].dc_arrival = sg4::Engine::get_clock();
-    queue.push_back(id);
-  };
+  std::deque<std::uint32_t>& queue = dc.queue.items;
   std::vector<std::uint32_t> batch;
   std::map<std::uint32_t, std::vector<std::uint32_t>> per_edge;
   for (;;) {
-    if (queue.empty()) take(dc.inbox->get<void>());
-    while (dc.inbox->ready()) take(dc.inbox->get<void>());
+    dc.queue.wait();
     const int variant = state.requests[queue.front()].dc_variant;
     batch.clear();
     for (auto it = queue.begin(); it != queue.end() && int(batch.size()) < w.dc_max_batch;) {

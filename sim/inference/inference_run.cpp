@@ -82,9 +82,10 @@ void launch_inference(RunContext& ctx, InferenceState& state) {
     e.results->set_receiver(results);  // answers transfer as soon as they are sent
   }
   for (auto& d : state.dcs) {
-    sg4::ActorPtr server = sg4::Actor::create("gpu", d.host, [&ctx, &state, &d] { dc_server(ctx, state, d); });
-    server->daemonize();
-    d.inbox->set_receiver(server);
+    sg4::Actor::create("gpu", d.host, [&ctx, &state, &d] { dc_server(ctx, state, d); })->daemonize();
+    sg4::ActorPtr receiver = sg4::Actor::create("receiver", d.host, [&state, &d] { dc_receiver(state, d); });
+    receiver->daemonize();
+    d.inbox->set_receiver(receiver);  // frames transfer as soon as they are sent
   }
   for (size_t c = 0; c < cameras.size(); ++c) {
     const LinkSpec& link = link_between(topo, cameras[c].first, NodeRole::edge).spec;

@@ -19,6 +19,7 @@ void camera(RunContext& ctx, InferenceState& state, int index, sg4::Host* edge_h
 void edge_gpu(RunContext& ctx, InferenceState& state, EdgeNode& edge);
 void edge_uplink(RunContext& ctx, InferenceState& state, EdgeNode& edge);
 void edge_results(InferenceState& state, EdgeNode& edge);
+void dc_receiver(InferenceState& state, DcNode& dc);
 void dc_server(RunContext& ctx, InferenceState& state, DcNode& dc);
 
 // Sends request `id` to a DC server (round robin) from the calling actor on the edge's host.

@@ -70,7 +70,8 @@ struct EdgeNode {
 struct DcNode {
   int index;
   sg4::Host* host;
-  sg4::Mailbox* inbox;
+  sg4::Mailbox* inbox;  // forwarded requests, taken by the receiver actor
+  WorkQueue queue;      // received, waiting for the GPU
   long long served = 0, batches = 0;
   double busy_s = 0;
 };
