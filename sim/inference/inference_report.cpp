@@ -168,8 +168,7 @@ Table requests_table(const InferenceState& s) {
   return t;
 }
 
-Table devices_table(const RunContext& ctx, const InferenceState& s, double duration_s) {
-  (void)ctx;
+Table devices_table(const InferenceState& s, double duration_s) {
   const InferenceWorkload& w = s.workload;
   Table t{"devices", {"host", "role", "device", "requests", "batches", "busy_s", "utilization", "model_loads", "load_s",
                       "energy_j", "power_mean_w"}, {}};

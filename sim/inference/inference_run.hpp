@@ -29,7 +29,7 @@ void forward_to_dc(RunContext& ctx, InferenceState& state, EdgeNode& edge, std::
 nlohmann::json inference_metrics(const InferenceState& state, double duration_s);
 Table requests_table(const InferenceState& state);
 Table tiers_table(const InferenceState& state);
-Table devices_table(const RunContext& ctx, const InferenceState& state, double duration_s);
+Table devices_table(const InferenceState& state, double duration_s);
 Table variants_table(const InferenceState& state);
 
 }  // namespace cs::inference

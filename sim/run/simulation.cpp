@@ -142,7 +142,7 @@ void run_inference_workload(RunContext& ctx, sg4::Engine& engine, const Progress
   out.metrics["models"] = scenario.inference.outcomes->describe();
   out.metrics["profiles"] = scenario.inference.profiles_note;
   out.tables.push_back(inference::tiers_table(state));
-  out.tables.push_back(inference::devices_table(ctx, state, duration));
+  out.tables.push_back(inference::devices_table(state, duration));
   out.tables.push_back(inference::variants_table(state));
   if (scenario.inference.requests_csv) out.tables.push_back(inference::requests_table(state));
 }
