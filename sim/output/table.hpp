@@ -13,7 +13,7 @@ struct Table {
   std::vector<std::vector<std::string>> rows;
   // Rows already in CSV form (each ending in '\n', no quoting needed), after `rows`: tables of
   // a row per request format straight into one buffer instead of a string per cell.
-  std::string preformatted;
+  std::string preformatted = {};  // defaulted: Table{name, columns, rows} stays complete
 
   template <class... Values>
   void add(const Values&... values) {
