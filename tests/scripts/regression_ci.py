@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The regression check: runs sweeps/ci_ina.json and sweeps/ci_thc.json with the clustersim
+"""The regression check: runs sweeps/ci_ina.json, ci_thc.json and ci_hawkvision.json with the clustersim
 under test and compares them with results/regression/<name>/ at the default tolerance (the same
 numbers). A moved headline number fails here; if the move is intended, refresh the reference:
     scripts/sweep.py run sweeps/ci_ina.json && \\
@@ -10,7 +10,7 @@ import os, shutil, sys, tempfile
 
 import sweep_testlib as lib
 
-SWEEPS = ("ci_ina", "ci_thc")
+SWEEPS = ("ci_ina", "ci_thc", "ci_hawkvision")
 
 
 def main():
