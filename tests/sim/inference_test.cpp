@@ -427,6 +427,27 @@ json infaas(const std::string& memory) {
   return s;
 }
 
+// The timeline shows every model load as a span of its load time on the edge that paid it.
+TEST(Inference, TheTraceShowsEachModelLoadAsASpanOfItsLoadTime) {
+  const json s = infaas("45MB");
+  const json j = testing::run_in_child([&] {
+    RunOutput out = run_simulation(parse_scenario(s, data_dir + "test.json"), {}, true);
+    return json{{"trace", out.trace}, {"loads", out.metrics.at("model_loads")}};
+  });
+  const json trace = json::parse(j.at("trace").get<std::string>());
+  const std::map<std::string, double> load_us{{"load small", 2e3}, {"load large", 50e3}};
+  long long spans = 0;
+  for (const auto& e : trace.at("traceEvents")) {
+    if (e.value("cat", "") != "model") continue;
+    ++spans;
+    const std::string name = e.at("name");
+    ASSERT_TRUE(load_us.contains(name)) << name;
+    EXPECT_NEAR(e.at("dur").get<double>(), load_us.at(name), 1e-6);
+  }
+  EXPECT_GT(spans, 0);
+  EXPECT_EQ(spans, j.at("loads").get<long long>());
+}
+
 TEST(Inference, InfaasSwapsModelsWhenTheEdgeMemoryHoldsOnlyOne) {
   const std::map<std::string, std::pair<double, double>> edge_profile{{"small", {2e-3, 1e-3}}, {"large", {50e-3, 5e-3}}};
   auto check_loads = [&](const testing::SimResult& r) -> std::pair<long long, size_t> {
