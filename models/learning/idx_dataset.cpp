@@ -72,6 +72,18 @@ class GzFile {
 
 }  // namespace
 
+std::vector<std::uint8_t> load_idx_labels(const std::string& labels_gz) {
+  GzFile f(labels_gz);
+  f.expect_magic(labels_magic, "idx1 label");
+  const std::uint32_t count = f.read_u32("header");
+  if (count > (1u << 24)) fail(labels_gz, "implausible label count " + std::to_string(count));
+  std::vector<std::uint8_t> labels(count);
+  f.read(labels.data(), labels.size(), "label data");
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    if (labels[i] >= classes) fail(labels_gz, "label " + std::to_string(labels[i]) + " > 9 at index " + std::to_string(i));
+  return labels;
+}
+
 Dataset load_idx(const std::string& images_gz, const std::string& labels_gz) {
   Dataset d;
   std::vector<std::uint8_t> pixels;
@@ -90,18 +102,9 @@ Dataset load_idx(const std::string& images_gz, const std::string& labels_gz) {
     pixels.resize(std::size_t{images} * d.features());
     f.read(pixels.data(), pixels.size(), "pixel data");
   }
-  {
-    GzFile f(labels_gz);
-    f.expect_magic(labels_magic, "idx1 label");
-    std::uint32_t labels = f.read_u32("header");
-    if (labels != images)
-      fail(labels_gz, std::to_string(labels) + " labels for " + std::to_string(images) + " images in " + images_gz);
-    d.labels.resize(labels);
-    f.read(d.labels.data(), d.labels.size(), "label data");
-    for (std::size_t i = 0; i < d.labels.size(); ++i)
-      if (d.labels[i] >= classes)
-        fail(labels_gz, "label " + std::to_string(d.labels[i]) + " > 9 at index " + std::to_string(i));
-  }
+  d.labels = load_idx_labels(labels_gz);
+  if (d.labels.size() != images)
+    fail(labels_gz, std::to_string(d.labels.size()) + " labels for " + std::to_string(images) + " images in " + images_gz);
   d.images.resize(pixels.size());
   // Raw pointers: the loop runs 47 million times, and also in the unoptimised sanitizer build.
   const std::uint8_t* in = pixels.data();
@@ -127,6 +130,19 @@ const FashionMnist& load_fashion_mnist(const std::string& dir) {
   if (data->train.features() != data->test.features())
     throw DatasetError(dir + ": training and test images differ in shape");
   return *cache.emplace(key, std::move(data)).first->second;
+}
+
+const Dataset& load_fashion_mnist_test(const std::string& dir) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<const Dataset>> cache;
+  std::error_code ec;
+  auto key = std::filesystem::weakly_canonical(dir, ec).string();
+  if (ec) key = dir;
+  std::lock_guard lock(mutex);
+  if (auto it = cache.find(key); it != cache.end()) return *it->second;
+  auto path = [&](const char* name) { return (std::filesystem::path(dir) / name).string(); };
+  auto test = std::make_unique<const Dataset>(load_idx(path("t10k-images-idx3-ubyte.gz"), path("t10k-labels-idx1-ubyte.gz")));
+  return *cache.emplace(key, std::move(test)).first->second;
 }
 
 }  // namespace cs::learning

@@ -29,6 +29,8 @@ inline constexpr int classes = 10;
 
 // Reads an idx3 image file and its idx1 label file (both gzip). Throws DatasetError.
 Dataset load_idx(const std::string& images_gz, const std::string& labels_gz);
+// Reads an idx1 label file alone (gzip). Throws DatasetError.
+std::vector<std::uint8_t> load_idx_labels(const std::string& labels_gz);
 
 struct FashionMnist {
   Dataset train, test;
@@ -41,5 +43,8 @@ inline constexpr const char* fashion_mnist_dir = "/usr/share/datasets/fashion-mn
 // the life of the process (thread-safe): several jobs of one simulation share one copy, so
 // the reference stays valid. A failed load is not cached and throws again on the next call.
 const FashionMnist& load_fashion_mnist(const std::string& dir = fashion_mnist_dir);
+// The test split alone (t10k-*), cached the same way: a sixth of the pixels to decompress, for
+// users that need no training images.
+const Dataset& load_fashion_mnist_test(const std::string& dir = fashion_mnist_dir);
 
 }  // namespace cs::learning

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <functional>
 #include <numeric>
+#include <optional>
+#include <tuple>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -95,7 +97,7 @@ std::uint64_t epoch_seed(std::uint64_t seed, int index, int epoch) {
 
 // Everything the trained parameters depend on (the variant's index seeds it).
 std::uint64_t cache_key(const ProxyVariantSpec& spec, int index, const ProxyFamilyOptions& options,
-                        const Dataset& train, std::uint64_t train_labels_hash) {
+                        std::size_t features, std::uint64_t train_labels_hash) {
   Fnv1a h;
   h.u64(cache_format_version);
   h.u64(spec.model.kind == ProxyKind::mlp ? 1 : 0);
@@ -105,7 +107,7 @@ std::uint64_t cache_key(const ProxyVariantSpec& spec, int index, const ProxyFami
   h.u64(std::uint64_t(options.epochs));
   h.u64(std::uint64_t(options.batch));
   h.u64(train_images);
-  h.u64(train.features());
+  h.u64(features);
   h.u64(std::uint64_t(learning::classes));
   const learning::SgdConfig sgd = sgd_config(spec.model.kind);
   h.f64(sgd.learning_rate);
@@ -162,7 +164,7 @@ bool read_params(const fs::path& path, std::span<float> params) {
 // Written to a uniquely named temporary file, then renamed over `path`: concurrent writers
 // (parallel test processes) each rename a complete file, and readers never see a partial one.
 // The cache is an optimisation: failures are ignored.
-void write_params(const fs::path& path, std::span<const float> params) {
+void write_atomically(const fs::path& path, const std::string& bytes) {
   static std::atomic<std::uint64_t> counter{0};
   const std::string suffix = ".tmp." + std::to_string(::getpid()) + "." +
                              hex64(std::hash<std::thread::id>{}(std::this_thread::get_id())) + "." +
@@ -173,10 +175,7 @@ void write_params(const fs::path& path, std::span<const float> params) {
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return;
-    const std::uint64_t count = params.size();
-    out.write(cache_magic, sizeof cache_magic);
-    out.write(reinterpret_cast<const char*>(&count), sizeof count);
-    out.write(reinterpret_cast<const char*>(params.data()), static_cast<std::streamsize>(params.size_bytes()));
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.close();
     if (!out) {
       fs::remove(tmp, ec);
@@ -187,13 +186,73 @@ void write_params(const fs::path& path, std::span<const float> params) {
   if (ec) fs::remove(tmp, ec);
 }
 
-struct Variant {
+template <class T>
+void append_raw(std::string& out, const T* data, std::size_t count) {
+  out.append(reinterpret_cast<const char*>(data), count * sizeof(T));
+}
+
+void write_params(const fs::path& path, std::span<const float> params) {
+  std::string bytes(cache_magic, sizeof cache_magic);
+  const std::uint64_t count = params.size();
+  append_raw(bytes, &count, 1);
+  append_raw(bytes, params.data(), params.size());
+  write_atomically(path, bytes);
+}
+
+// What a trained variant gives on the test file: computed once, then kept beside its
+// parameters, so a run with a warm cache neither decompresses the training images nor runs
+// the models over the test file.
+struct Outputs {
+  double temperature = 1, nll_before = 0, nll_after = 0, validation_accuracy = 0, test_accuracy = 0, mean_pixel = 0;
+  std::vector<std::uint8_t> test_label;  // the variant's answers on every test image
+  std::vector<float> test_confidence;  // calibrated
+};
+
+constexpr char outputs_magic[8] = {'C', 'S', 'O', 'U', 'T', 'P', 'T', '1'};
+
+// File: magic, image count (u64), the six doubles, the labels, the confidences.
+void write_outputs(const fs::path& path, const Outputs& o) {
+  std::string bytes(outputs_magic, sizeof outputs_magic);
+  const std::uint64_t count = o.test_label.size();
+  append_raw(bytes, &count, 1);
+  const double scalars[] = {o.temperature, o.nll_before, o.nll_after, o.validation_accuracy, o.test_accuracy, o.mean_pixel};
+  append_raw(bytes, scalars, std::size(scalars));
+  append_raw(bytes, o.test_label.data(), o.test_label.size());
+  append_raw(bytes, o.test_confidence.data(), o.test_confidence.size());
+  write_atomically(path, bytes);
+}
+
+// Returns false on any mismatch (then the outputs are computed again).
+bool read_outputs(const fs::path& path, std::size_t images, Outputs& o) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec || size != sizeof outputs_magic + sizeof(std::uint64_t) + 6 * sizeof(double) + images * (1 + sizeof(float)))
+    return false;
+  char magic[sizeof outputs_magic];
+  std::uint64_t count = 0;
+  double scalars[6];
+  in.read(magic, sizeof magic);
+  in.read(reinterpret_cast<char*>(&count), sizeof count);
+  in.read(reinterpret_cast<char*>(scalars), sizeof scalars);
+  if (!in || std::memcmp(magic, outputs_magic, sizeof magic) != 0 || count != images) return false;
+  o.test_label.resize(images);
+  o.test_confidence.resize(images);
+  in.read(reinterpret_cast<char*>(o.test_label.data()), static_cast<std::streamsize>(images));
+  in.read(reinterpret_cast<char*>(o.test_confidence.data()), static_cast<std::streamsize>(images * sizeof(float)));
+  if (!in) return false;
+  for (std::uint8_t l : o.test_label)
+    if (l >= learning::classes) return false;
+  std::tie(o.temperature, o.nll_before, o.nll_after, o.validation_accuracy, o.test_accuracy, o.mean_pixel) =
+      std::tuple{scalars[0], scalars[1], scalars[2], scalars[3], scalars[4], scalars[5]};
+  return true;
+}
+
+struct Variant : Outputs {
   Variant(ProxyVariantSpec s, ProxyModel m) : spec(std::move(s)), model(std::move(m)) {}
   ProxyVariantSpec spec;
   ProxyModel model;
-  double temperature = 1, nll_before = 0, nll_after = 0, validation_accuracy = 0, test_accuracy = 0;
-  std::vector<std::uint8_t> test_label;  // the variant's answers on every test image
-  std::vector<float> test_confidence;  // calibrated
 };
 
 // Labels and calibrated confidences of `count` images from their logits.
@@ -226,7 +285,7 @@ std::vector<ProxyVariantSpec> default_proxy_family() {
 }
 
 struct ProxyFamily::Impl {
-  const learning::FashionMnist* data = nullptr;
+  const Dataset* test = nullptr;
   std::vector<Variant> variants;
   float mean_pixel = 0;
   std::size_t request_images = 0;  // odd test images
@@ -244,60 +303,91 @@ ProxyFamily::ProxyFamily(std::vector<ProxyVariantSpec> variants, const ProxyFami
   if (variants.empty()) throw std::invalid_argument("proxy family: no variants");
   if (options.epochs < 0) throw std::invalid_argument("proxy family: epochs must be >= 0");
   if (options.batch <= 0) throw std::invalid_argument("proxy family: batch must be positive");
-  const learning::FashionMnist& data = learning::load_fashion_mnist(options.dataset_dir);
-  impl_->data = &data;
-  const Dataset& train = data.train;
-  const std::size_t validation_images = (data.test.size() + 1) / 2;
-  if (train.size() < train_images || data.test.size() < 2 ||
-      data.test.features() != train.features())
-    throw learning::DatasetError("proxy family: " + options.dataset_dir + " needs " +
-                                 std::to_string(train_images) +
-                                 " training images and test images of the same size, has " +
-                                 std::to_string(train.size()) + " and " + std::to_string(data.test.size()));
-  const std::size_t features = train.features();
-
-  double pixels = 0;  // the concealment fill: mean pixel of the images the variants train on
-  for (std::size_t i = 0; i < train_images * features; ++i) pixels += train.images[i];
-  impl_->mean_pixel = static_cast<float>(pixels / static_cast<double>(train_images * features));
+  // The training images are loaded only when a variant must be trained or its outputs
+  // computed: with a warm cache the test file and the training labels are all that is read.
+  const Dataset& test = learning::load_fashion_mnist_test(options.dataset_dir);
+  impl_->test = &test;
+  const std::vector<std::uint8_t> train_labels =
+      learning::load_idx_labels((fs::path(options.dataset_dir) / "train-labels-idx1-ubyte.gz").string());
+  if (train_labels.size() < train_images || test.size() < 2)
+    throw learning::DatasetError("proxy family: " + options.dataset_dir + " needs " + std::to_string(train_images) +
+                                 " training images and 2 test images, has " + std::to_string(train_labels.size()) +
+                                 " and " + std::to_string(test.size()));
+  const std::size_t features = test.features();
+  const Dataset* train = nullptr;
+  auto training_set = [&]() -> const Dataset& {
+    if (!train) {
+      train = &learning::load_fashion_mnist(options.dataset_dir).train;
+      if (train->features() != features)
+        throw learning::DatasetError("proxy family: " + options.dataset_dir + ": training and test images differ in shape");
+    }
+    return *train;
+  };
+  std::optional<double> mean_pixel;  // the concealment fill: mean pixel of the images the variants train on
+  auto training_mean_pixel = [&] {
+    if (!mean_pixel) {
+      const Dataset& t = training_set();
+      double pixels = 0;
+      for (std::size_t i = 0; i < train_images * features; ++i) pixels += t.images[i];
+      mean_pixel = pixels / static_cast<double>(train_images * features);
+    }
+    return *mean_pixel;
+  };
 
   Fnv1a labels_hash;
-  labels_hash.bytes(train.labels.data(), train_images);
+  labels_hash.bytes(train_labels.data(), train_images);
+  Fnv1a test_hash;  // the outputs also depend on the test file
+  test_hash.bytes(test.labels.data(), test.labels.size());
+  test_hash.bytes(test.images.data(), test.images.size() * sizeof(float));
 
   // Even test images validate, odd ones are what requests carry (see the top of this file).
-  const std::size_t test_images = data.test.size();
+  const std::size_t test_images = test.size();
+  const std::size_t validation_images = (test_images + 1) / 2;
   impl_->request_images = test_images / 2;
   std::vector<std::uint8_t> validation_truth(validation_images);
-  for (std::size_t k = 0; k < validation_images; ++k) validation_truth[k] = data.test.labels[2 * k];
-  std::vector<float> logits(test_images * learning::classes), val_logits(validation_images * learning::classes);
+  for (std::size_t k = 0; k < validation_images; ++k) validation_truth[k] = test.labels[2 * k];
+  std::vector<float> logits, val_logits;
   impl_->variants.reserve(variants.size());
   for (std::size_t i = 0; i < variants.size(); ++i) {
     const int index = static_cast<int>(i);
     ProxyModel model(variants[i].model, static_cast<int>(features), learning::classes,
                      init_seed(options.seed, index));
-    fs::path cache;
-    if (!options.cache_dir.empty())
-      cache = fs::path(options.cache_dir) /
-              (file_safe(variants[i].name) + "-" +
-               hex64(cache_key(variants[i], index, options, train, labels_hash.value())) + ".params");
-    if (cache.empty() || !read_params(cache, model.params())) {
-      train_variant(model, train, index, options);
+    fs::path cache, outputs;
+    if (!options.cache_dir.empty()) {
+      const std::uint64_t key = cache_key(variants[i], index, options, features, labels_hash.value());
+      const std::string stem = file_safe(variants[i].name) + "-" + hex64(key);
+      cache = fs::path(options.cache_dir) / (stem + ".params");
+      Fnv1a out_key;
+      out_key.u64(key);
+      out_key.u64(test_hash.value());
+      outputs = fs::path(options.cache_dir) / (stem + "-" + hex64(out_key.value()) + ".outputs");
+    }
+    const bool cached = !cache.empty() && read_params(cache, model.params());
+    if (!cached) {
+      train_variant(model, training_set(), index, options);
       if (!cache.empty()) write_params(cache, model.params());
     }
     Variant v(variants[i], std::move(model));
-
-    v.model.logits(data.test.images.data(), test_images, logits);
-    for (std::size_t n = 0; n < validation_images; ++n)
-      std::copy_n(logits.begin() + std::ptrdiff_t(2 * n * learning::classes), learning::classes,
-                  val_logits.begin() + std::ptrdiff_t(n * learning::classes));
-    v.nll_before = mean_nll(val_logits, validation_truth, learning::classes, 1.0);
-    v.temperature = fit_temperature(val_logits, validation_truth, learning::classes);
-    v.nll_after = mean_nll(val_logits, validation_truth, learning::classes, v.temperature);
-    answers(logits, test_images, v.temperature, v.test_label, v.test_confidence);
-    std::size_t val_correct = 0, request_correct = 0;
-    for (std::size_t n = 0; n < test_images; ++n)
-      (n % 2 == 0 ? val_correct : request_correct) += v.test_label[n] == data.test.labels[n];
-    v.validation_accuracy = double(val_correct) / double(validation_images);
-    v.test_accuracy = double(request_correct) / double(impl_->request_images);
+    if (!cached || outputs.empty() || !read_outputs(outputs, test_images, v)) {
+      logits.resize(test_images * learning::classes);
+      val_logits.resize(validation_images * learning::classes);
+      v.model.logits(test.images.data(), test_images, logits);
+      for (std::size_t n = 0; n < validation_images; ++n)
+        std::copy_n(logits.begin() + std::ptrdiff_t(2 * n * learning::classes), learning::classes,
+                    val_logits.begin() + std::ptrdiff_t(n * learning::classes));
+      v.nll_before = mean_nll(val_logits, validation_truth, learning::classes, 1.0);
+      v.temperature = fit_temperature(val_logits, validation_truth, learning::classes);
+      v.nll_after = mean_nll(val_logits, validation_truth, learning::classes, v.temperature);
+      answers(logits, test_images, v.temperature, v.test_label, v.test_confidence);
+      std::size_t val_correct = 0, request_correct = 0;
+      for (std::size_t n = 0; n < test_images; ++n)
+        (n % 2 == 0 ? val_correct : request_correct) += v.test_label[n] == test.labels[n];
+      v.validation_accuracy = double(val_correct) / double(validation_images);
+      v.test_accuracy = double(request_correct) / double(impl_->request_images);
+      v.mean_pixel = training_mean_pixel();
+      if (!outputs.empty()) write_outputs(outputs, v);
+    }
+    impl_->mean_pixel = static_cast<float>(v.mean_pixel);
     impl_->variants.push_back(std::move(v));
   }
 }
@@ -311,7 +401,7 @@ double ProxyFamily::validation_accuracy(int variant) const { return impl_->at(va
 double ProxyFamily::temperature(int variant) const { return impl_->at(variant).temperature; }
 double ProxyFamily::nll_before_scaling(int variant) const { return impl_->at(variant).nll_before; }
 double ProxyFamily::nll_after_scaling(int variant) const { return impl_->at(variant).nll_after; }
-const learning::Dataset& ProxyFamily::test_set() const { return impl_->data->test; }
+const learning::Dataset& ProxyFamily::test_set() const { return *impl_->test; }
 float ProxyFamily::mean_pixel() const { return impl_->mean_pixel; }
 std::uint32_t ProxyFamily::request_images() const { return std::uint32_t(impl_->request_images); }
 
@@ -336,7 +426,7 @@ Prediction ProxyFamily::predict(int variant, std::span<const float> image) const
 std::vector<CascadeSample> ProxyFamily::validation_cascade(int edge_variant, int dc_variant) const {
   const Variant& edge = impl_->at(edge_variant);
   const Variant& dc = impl_->at(dc_variant);
-  const auto& truth = impl_->data->test.labels;
+  const auto& truth = impl_->test->labels;
   std::vector<CascadeSample> out((truth.size() + 1) / 2);
   for (std::size_t k = 0; k < out.size(); ++k) {
     const std::size_t n = 2 * k;

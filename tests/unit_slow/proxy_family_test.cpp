@@ -223,10 +223,13 @@ TEST(ProxyFamily, CachedFamilyIsIdenticalToAFreshlyTrainedOne) {
   std::cout << "cold cache: " << seconds_since(start) << " s\n";
   expect_identical(fresh, cold);
   const auto files = files_in(dir);
-  ASSERT_EQ(files.size(), 4u);  // one per variant, no temporary files left behind
+  // Per variant its parameters and its outputs on the test file; no temporary files left behind.
+  ASSERT_EQ(files.size(), 8u);
   for (const auto& file : files) {
-    EXPECT_EQ(file.extension(), ".params") << file;
-    EXPECT_GT(fs::file_size(file), 7850u * sizeof(float)) << file;  // at least softmax's parameters
+    if (file.extension() == ".params")
+      EXPECT_GT(fs::file_size(file), 7850u * sizeof(float)) << file;  // at least softmax's parameters
+    else
+      EXPECT_EQ(file.extension(), ".outputs") << file;
   }
 
   start = std::chrono::steady_clock::now();
@@ -235,22 +238,29 @@ TEST(ProxyFamily, CachedFamilyIsIdenticalToAFreshlyTrainedOne) {
   expect_identical(fresh, warm);
   EXPECT_EQ(files_in(dir), files);
 
-  // Damaged files: proxy_linear truncated, proxy_mlp16 overwritten with the right size but not
-  // a parameter file. Both are retrained (same result) and rewritten; a family of the first two
-  // variants has the same cache keys as the default family's first two.
-  const auto linear = *std::find_if(files.begin(), files.end(),
-                                    [](const fs::path& p) { return p.filename().string().starts_with("proxy_linear-"); });
-  const auto mlp16 = *std::find_if(files.begin(), files.end(),
-                                   [](const fs::path& p) { return p.filename().string().starts_with("proxy_mlp16-"); });
+  // Damaged files: proxy_linear's parameters truncated, proxy_mlp16's parameters and outputs
+  // overwritten with the right sizes but not such files. Both are retrained (same result) and
+  // rewritten; a family of the first two variants has the same cache keys as the default
+  // family's first two.
+  auto file = [&](const char* prefix, const char* extension) {
+    return *std::find_if(files.begin(), files.end(), [&](const fs::path& p) {
+      return p.filename().string().starts_with(prefix) && p.extension() == extension;
+    });
+  };
+  const auto linear = file("proxy_linear-", ".params"), mlp16 = file("proxy_mlp16-", ".params");
+  const auto mlp16_outputs = file("proxy_mlp16-", ".outputs");
   const auto linear_size = fs::file_size(linear), mlp16_size = fs::file_size(mlp16);
+  const auto outputs_size = fs::file_size(mlp16_outputs);
   fs::resize_file(linear, linear_size / 2);
   std::ofstream(mlp16, std::ios::binary | std::ios::trunc) << std::string(mlp16_size, 'x');
+  std::ofstream(mlp16_outputs, std::ios::binary | std::ios::trunc) << std::string(outputs_size, 'x');
   const auto specs = default_proxy_family();
   const ProxyFamily repaired({specs[0], specs[1]}, options);
   expect_identical(fresh, 0, repaired, 0);
   expect_identical(fresh, 1, repaired, 1);
   EXPECT_EQ(fs::file_size(linear), linear_size);
   EXPECT_EQ(fs::file_size(mlp16), mlp16_size);
+  EXPECT_EQ(fs::file_size(mlp16_outputs), outputs_size);
   const ProxyFamily reloaded({specs[0], specs[1]}, options);
   expect_identical(fresh, 0, reloaded, 0);
   expect_identical(fresh, 1, reloaded, 1);
@@ -258,7 +268,7 @@ TEST(ProxyFamily, CachedFamilyIsIdenticalToAFreshlyTrainedOne) {
   // Another seed is another file, and another model.
   options.seed = 2;
   const ProxyFamily other({specs[0]}, options);
-  EXPECT_EQ(files_in(dir).size(), 5u);
+  EXPECT_EQ(files_in(dir).size(), 10u);
   EXPECT_NE(other.temperature(0), fresh.temperature(0));
   fs::remove_all(root);
 }
