@@ -267,12 +267,6 @@ void answers(std::span<const float> logits, std::size_t count, double temperatur
   }
 }
 
-double accuracy(std::span<const std::uint8_t> answers, const std::uint8_t* truth) {
-  std::size_t correct = 0;
-  for (std::size_t i = 0; i < answers.size(); ++i) correct += answers[i] == truth[i];
-  return answers.empty() ? 0 : static_cast<double>(correct) / static_cast<double>(answers.size());
-}
-
 }  // namespace
 
 std::vector<ProxyVariantSpec> default_proxy_family() {
