@@ -113,36 +113,43 @@ Dataset load_idx(const std::string& images_gz, const std::string& labels_gz) {
   return d;
 }
 
-const FashionMnist& load_fashion_mnist(const std::string& dir) {
-  // Entries are never erased, so references handed out stay valid. One lock around the load
-  // too: a second job asking for the same directory waits instead of loading it again.
+namespace {
+
+// One T per directory for the life of the process, made by load(dir) on first use. Entries are
+// never erased, so references handed out stay valid. One lock around the load too: a second
+// job asking for the same directory waits instead of loading it again. A failed load is not
+// kept.
+template <class T, class Load>
+const T& per_directory(const std::string& dir, Load load) {
   static std::mutex mutex;
-  static std::map<std::string, std::unique_ptr<const FashionMnist>> cache;
+  static std::map<std::string, std::unique_ptr<const T>> cache;
   std::error_code ec;
   auto key = std::filesystem::weakly_canonical(dir, ec).string();
   if (ec) key = dir;
   std::lock_guard lock(mutex);
   if (auto it = cache.find(key); it != cache.end()) return *it->second;
-  auto path = [&](const char* name) { return (std::filesystem::path(dir) / name).string(); };
-  auto data = std::make_unique<FashionMnist>();
-  data->train = load_idx(path("train-images-idx3-ubyte.gz"), path("train-labels-idx1-ubyte.gz"));
-  data->test = load_idx(path("t10k-images-idx3-ubyte.gz"), path("t10k-labels-idx1-ubyte.gz"));
-  if (data->train.features() != data->test.features())
-    throw DatasetError(dir + ": training and test images differ in shape");
-  return *cache.emplace(key, std::move(data)).first->second;
+  return *cache.emplace(key, std::make_unique<const T>(load(dir))).first->second;
 }
 
-const Dataset& load_fashion_mnist_test(const std::string& dir) {
-  static std::mutex mutex;
-  static std::map<std::string, std::unique_ptr<const Dataset>> cache;
-  std::error_code ec;
-  auto key = std::filesystem::weakly_canonical(dir, ec).string();
-  if (ec) key = dir;
-  std::lock_guard lock(mutex);
-  if (auto it = cache.find(key); it != cache.end()) return *it->second;
-  auto path = [&](const char* name) { return (std::filesystem::path(dir) / name).string(); };
-  auto test = std::make_unique<const Dataset>(load_idx(path("t10k-images-idx3-ubyte.gz"), path("t10k-labels-idx1-ubyte.gz")));
-  return *cache.emplace(key, std::move(test)).first->second;
+std::string in_dir(const std::string& dir, const char* name) { return (std::filesystem::path(dir) / name).string(); }
+
+Dataset load_test_split(const std::string& dir) {
+  return load_idx(in_dir(dir, "t10k-images-idx3-ubyte.gz"), in_dir(dir, "t10k-labels-idx1-ubyte.gz"));
 }
+
+}  // namespace
+
+const FashionMnist& load_fashion_mnist(const std::string& dir) {
+  return per_directory<FashionMnist>(dir, [](const std::string& d) {
+    FashionMnist data;
+    data.train = load_idx(in_dir(d, "train-images-idx3-ubyte.gz"), in_dir(d, "train-labels-idx1-ubyte.gz"));
+    data.test = load_test_split(d);
+    if (data.train.features() != data.test.features())
+      throw DatasetError(d + ": training and test images differ in shape");
+    return data;
+  });
+}
+
+const Dataset& load_fashion_mnist_test(const std::string& dir) { return per_directory<Dataset>(dir, load_test_split); }
 
 }  // namespace cs::learning
