@@ -6,11 +6,6 @@
 namespace cs {
 namespace {
 
-std::string resolve(const std::string& path, const std::string& base_dir) {
-  if (path.empty() || path[0] == '/' || base_dir.empty()) return path;
-  return base_dir + "/" + path;
-}
-
 // Reads one scheme's costs from a profile object {"encode": "3ns", ...}; missing keys keep
 // what `c` holds.
 void read_costs(const JsonNode& n, CompressionCosts& c) {
@@ -70,7 +65,7 @@ CompressionSpec parse_compression(const JsonNode& n, const std::string& base_dir
   s.threads = int(n.integer_or("threads", s.threads, 1, 1024));
 
   const std::string profile = n.find("cost_profile")
-                                  ? resolve(n.at("cost_profile").text(), base_dir)
+                                  ? resolve_path(base_dir, n.at("cost_profile").text())
                                   : std::string(CLUSTERSIM_PROFILES_DIR) + "/compression_costs.json";
   s.costs = profile_costs(profile, c.name, n.find("cost_profile").value_or(n));
   if (auto costs = n.find("costs")) {
@@ -94,7 +89,7 @@ LearningSpec parse_learning(const JsonNode& n, const std::string& base_dir) {
   s.batch_per_worker = int(n.integer_or("batch_per_worker", s.batch_per_worker, 1, 60000));
   s.eval_every = n.integer_or("eval_every", s.eval_every, 1, 1 << 30);
   s.target_accuracy = n.number_or("target_accuracy", s.target_accuracy, 0, 1);
-  if (auto d = n.find("dataset")) s.dataset_dir = resolve(d->text(), base_dir);
+  if (auto d = n.find("dataset")) s.dataset_dir = resolve_path(base_dir, d->text());
   // Checked here so a wrong path fails before any simulation starts.
   for (const char* f : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
                         "t10k-labels-idx1-ubyte.gz"}) {

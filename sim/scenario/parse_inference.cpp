@@ -12,11 +12,6 @@
 namespace cs {
 namespace {
 
-std::string resolve(const std::string& base_dir, const std::string& p) {
-  if (p.empty() || p[0] == '/' || base_dir.empty()) return p;
-  return base_dir + "/" + p;
-}
-
 // Trained proxies are kept on disk between runs (they are deterministic, so a cached model is
 // the same model): $CLUSTERSIM_CACHE_DIR, else $XDG_CACHE_HOME/clustersim, else ~/.cache/clustersim.
 std::string proxy_cache_dir() {
@@ -98,7 +93,7 @@ void parse_models(const JsonNode& n, const std::string& base_dir, const Inferenc
     n.allow_keys({"source", "file", "edge", "dc", "tier_confidence"});
     std::shared_ptr<CsvOutcomes> csv;
     try {
-      csv = std::make_shared<CsvOutcomes>(resolve(base_dir, n.at("file").text()));
+      csv = std::make_shared<CsvOutcomes>(resolve_path(base_dir, n.at("file").text()));
     } catch (const BadInput& e) {
       n.at("file").fail(e.what());
     }
@@ -169,7 +164,7 @@ void parse_models(const JsonNode& n, const std::string& base_dir, const Inferenc
   w.dc_model = n.has("dc") ? index_of(n.at("dc")) : int(pool.size()) - 1;
 
   serving::ProxyFamilyOptions options;
-  options.dataset_dir = resolve(base_dir, n.text_or("dataset", learning::fashion_mnist_dir));
+  options.dataset_dir = resolve_path(base_dir, n.text_or("dataset", learning::fashion_mnist_dir));
   options.seed = std::uint64_t(n.integer_or("seed", 1, 0, (1LL << 53)));
   options.epochs = int(n.integer_or("epochs", options.epochs, 1, 100));
   options.cache_dir = proxy_cache_dir();
@@ -220,7 +215,7 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
     arrivals.allow_keys({"process", "file"});
     w.arrivals = ArrivalProcess::trace;
     try {
-      w.trace = read_arrival_trace(resolve(base_dir, arrivals.at("file").text()), cameras);
+      w.trace = read_arrival_trace(resolve_path(base_dir, arrivals.at("file").text()), cameras);
     } catch (const BadInput& e) {
       arrivals.at("file").fail(e.what());
     }
@@ -268,9 +263,9 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
                      CLUSTERSIM_PROFILES_DIR "/inference/proxies.json"};
   if (auto p = n.find("profiles")) {
     p->allow_keys({"devices", "models", "proxies"});
-    if (auto d = p->find("devices")) files.devices = resolve(base_dir, d->text());
-    if (auto m = p->find("models")) files.models = resolve(base_dir, m->text());
-    if (auto x = p->find("proxies")) files.proxies = resolve(base_dir, x->text());
+    if (auto d = p->find("devices")) files.devices = resolve_path(base_dir, d->text());
+    if (auto m = p->find("models")) files.models = resolve_path(base_dir, m->text());
+    if (auto x = p->find("proxies")) files.proxies = resolve_path(base_dir, x->text());
   }
   InferenceProfiles profiles = load_inference_profiles(files.devices, files.models);
   w.profiles_note = fmt::format("devices {}, models {}", std::filesystem::path(files.devices).filename().string(),

@@ -20,11 +20,6 @@ HostSpec parse_host(const JsonNode& n, HostSpec defaults) {
   return h;
 }
 
-std::string resolve_path(const std::string& base_dir, const std::string& p) {
-  if (p.empty() || p[0] == '/' || base_dir.empty()) return p;
-  return base_dir + "/" + p;
-}
-
 LinkSpec parse_link(const JsonNode& n, const std::string& base_dir) {
   n.allow_keys({"bandwidth", "latency", "loss_rate", "bandwidth_trace", "latency_trace"});
   LinkSpec l;
@@ -53,6 +48,11 @@ int count(const JsonNode& n, std::string_view key, int max) { return int(n.at(ke
 const HostSpec default_switch{};  // 1Tf, one core: switches compute only when a policy asks
 
 }  // namespace
+
+std::string resolve_path(const std::string& base_dir, const std::string& p) {
+  if (p.empty() || p[0] == '/' || base_dir.empty()) return p;
+  return base_dir + "/" + p;
+}
 
 PlatformSpec parse_platform(const JsonNode& n, const std::string& base_dir) {
   PlatformSpec p;

@@ -97,6 +97,8 @@ struct JobRow {
 };
 std::vector<JobRow> read_job_trace(const std::string& path);
 std::vector<TracePoint> read_trace_file(const std::string& path, Dimension value_dimension);
+// A path from a scenario file: relative ones are relative to the file's folder.
+std::string resolve_path(const std::string& base_dir, const std::string& path);
 // "host[0-3]" -> host0 host1 host2 host3; anything else unchanged.
 std::vector<std::string> expand_name_range(const std::string& pattern);
 
