@@ -4,6 +4,7 @@
 
 #include "platform/build.hpp"
 #include "sim_fixture.hpp"
+#include "validation/record.hpp"
 
 namespace cs {
 namespace {
@@ -37,14 +38,25 @@ nlohmann::json star(const std::string& model) {
   return s;
 }
 
+// The simulator's times are sums and quotients of doubles: a relative 1e-9 is float rounding
+// with a wide margin, and tight enough that dropping the latency (5e-4 of the total here) fails.
+constexpr double exact = 1e-9;
+
 TEST(Transfer, Cm02IsLatencyPlusSizeOverBandwidth) {
   const double bytes = 100e6, bw = 10e9 / 8, route_latency = 2 * 20e-6;
-  EXPECT_NEAR(one_transfer(star("CM02"), "host0", "host1", bytes), route_latency + bytes / bw, 1e-9);
+  validation::check("", "one transfer, CM02", "2 l + S / B", "S=100 MB, B=10 Gbps, l=20 us per link, star",
+                    route_latency + bytes / bw, one_transfer(star("CM02"), "host0", "host1", bytes), exact);
 }
 
+// SimGrid's LV08 factors (Velho and Legrand 2009; SimGrid's network/latency-factor 13.01 and
+// network/bandwidth-factor 0.97). The TCP-window cap, 4 MiB / (2 x 13.01 x 40 us) = 4.0 GB/s,
+// stays above 0.97 B = 1.21 GB/s; the 5% reverse cross-traffic runs on the other direction of
+// the split-duplex links, so the flow is alone.
 TEST(Transfer, Lv08AppliesItsLatencyAndBandwidthFactors) {
   const double bytes = 100e6, bw = 10e9 / 8, route_latency = 2 * 20e-6;
-  EXPECT_NEAR(one_transfer(star("LV08"), "host0", "host1", bytes), 13.01 * route_latency + bytes / (0.97 * bw), 1e-6);
+  validation::check("", "one transfer, LV08", "13.01 x 2 l + S / (0.97 B)", "S=100 MB, B=10 Gbps, l=20 us per link, star",
+                    13.01 * route_latency + bytes / (0.97 * bw), one_transfer(star("LV08"), "host0", "host1", bytes),
+                    exact);
 }
 
 TEST(Transfer, TwoTierCrossRackGoesThroughTheSlowerUplinks) {
@@ -57,8 +69,11 @@ TEST(Transfer, TwoTierCrossRackGoesThroughTheSlowerUplinks) {
                    {"uplink", {{"bandwidth", "4Gbps"}, {"latency", "3us"}}}};
   const double bytes = 50e6;
   // host0 and host1 share rack 0; host2 is in rack 1: host link, two uplinks, host link.
-  EXPECT_NEAR(one_transfer(s, "host0", "host1", bytes), 2e-6 + bytes / (10e9 / 8), 1e-9);
-  EXPECT_NEAR(one_transfer(s, "host0", "host2", bytes), 2e-6 + 6e-6 + bytes / (4e9 / 8), 1e-9);
+  const std::string p = "S=50 MB, host links 10 Gbps and 1 us, uplinks 4 Gbps and 3 us, 2 racks of 2";
+  validation::check("", "one transfer within a rack", "2 l_h + S / B_h", p, 2e-6 + bytes / (10e9 / 8),
+                    one_transfer(s, "host0", "host1", bytes), exact);
+  validation::check("", "one transfer across racks", "2 l_h + 2 l_u + S / min(B_h, B_u)", p,
+                    2e-6 + 6e-6 + bytes / (4e9 / 8), one_transfer(s, "host0", "host2", bytes), exact);
 }
 
 TEST(Transfer, BandwidthTraceChangesTheRateAtItsTimestamps) {
@@ -66,7 +81,9 @@ TEST(Transfer, BandwidthTraceChangesTheRateAtItsTimestamps) {
   s["platform"]["link"] = {{"bandwidth", "10Gbps"}, {"latency", "0s"}, {"bandwidth_trace", "traces/halve_at_1s.csv"}};
   // 2.5 GB at 10 Gbps would take 2 s; after 1 s (1.25 GB sent) the rate halves: 1 + 2 s.
   const std::string file = std::string(CLUSTERSIM_SOURCE_DIR) + "/tests/sim/test.json";
-  EXPECT_NEAR(one_transfer(s, "host0", "host1", 2.5e9, file), 3.0, 1e-9);
+  validation::check("", "one transfer, bandwidth halved at t1", "t1 + (S - B t1) / (B/2)",
+                    "S=2.5 GB, B=10 Gbps, t1=1 s, no latency", 1 + (2.5e9 - 1.25e9) / (10e9 / 16),
+                    one_transfer(s, "host0", "host1", 2.5e9, file), exact);
 }
 
 }  // namespace

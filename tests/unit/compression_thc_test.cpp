@@ -8,12 +8,14 @@
 #include <numbers>
 #include <numeric>
 #include <stdexcept>
+#include <thread>
 #include <tuple>
 #include <vector>
 
 #include "compression/hadamard.hpp"
 #include "compression/thc.hpp"
 #include "compression/thc_table.hpp"
+#include "validation/record.hpp"
 
 using namespace cs::compression;
 
@@ -44,6 +46,39 @@ void expect_valid_table(const std::vector<int>& t, int bits, int g) {
   for (std::size_t k = 0; k < t.size(); ++k) EXPECT_EQ(t[k] + t[t.size() - 1 - k], g) << "k=" << k;
 }
 
+// The best symmetric table of 2^bits points on [0, g] by exhaustive search: every choice of the
+// lower half's interior points a_1 < ... < a_{K/2-1} below g/2 (the upper half mirrors it), scored
+// by expected_rounding_variance (itself checked against a numerical integral below). Returns
+// the argmin and sets `unique` to whether no other table comes within 1e-12 of it.
+std::vector<int> brute_force_table(int bits, int g, double p, bool* unique = nullptr, double* best = nullptr) {
+  const int half = 1 << (bits - 1);
+  std::vector<int> lower(half, 0), best_table;
+  double best_v = 1e300, second = 1e300;
+  auto score = [&] {
+    std::vector<int> t(lower);
+    for (int k = half - 1; k >= 0; --k) t.push_back(g - lower[k]);
+    const double v = expected_rounding_variance(t, g, p);
+    if (v < best_v) {
+      second = best_v;
+      best_v = v;
+      best_table = t;
+    } else {
+      second = std::min(second, v);
+    }
+  };
+  auto choose = [&](auto& self, int k, int from) -> void {
+    if (k == half) return score();
+    for (int a = from; 2 * a < g; ++a) {
+      lower[k] = a;
+      self(self, k + 1, a + 1);
+    }
+  };
+  choose(choose, 1, 1);
+  if (unique) *unique = second > best_v + 1e-12;
+  if (best) *best = best_v;
+  return best_table;
+}
+
 }  // namespace
 
 TEST(ThcTable, SymmetricWithEndpoints) {
@@ -66,6 +101,7 @@ TEST(ThcTable, RejectsBadArguments) {
   EXPECT_NO_THROW(optimal_table(4, 15, 0.5));
 }
 
+// Phi^-1(1 - p/2), as Python's statistics.NormalDist().inv_cdf(1 - p / 2) gives it.
 TEST(ThcTable, ClipThreshold) {
   EXPECT_NEAR(clip_threshold(0.05), 1.959963985, 1e-8);
   EXPECT_NEAR(clip_threshold(1.0 / 32), 2.153874694, 1e-8);
@@ -82,11 +118,18 @@ TEST(ThcTable, OptimalTableForOneSixteenthIsUniform) {
 }
 
 // At p = 1/32 the coordinates spread further into [0, g]'s middle, so the optimum packs the
-// middle tighter than the uniform table, and is strictly better than it.
+// middle tighter than the uniform table, and is strictly better than it. The dynamic program's
+// table is the unique best of all C(14, 7) = 3432 symmetric 4-bit tables on [0, 30] (it is
+// {0, 3, 5, 7, 9, 11, 13, 14, 16, 17, 19, 21, 23, 25, 27, 30}).
 TEST(ThcTable, OptimalTableForOneThirtySecond) {
-  std::vector<int> expected{0, 3, 5, 7, 9, 11, 13, 14, 16, 17, 19, 21, 23, 25, 27, 30};
+  bool unique = false;
+  double best = 0;
+  const std::vector<int> expected = brute_force_table(4, 30, 1.0 / 32, &unique, &best);
+  EXPECT_TRUE(unique);
   auto t = optimal_table(4, 30, 1.0 / 32);
   EXPECT_EQ(t, expected);
+  validation::check("", "THC 4-bit table: rounding variance of the DP's table", "min over 3432 symmetric tables (brute force)",
+                    "b=4, g=30, p=1/32", best, expected_rounding_variance(t, 30, 1.0 / 32), 1e-12);
   EXPECT_LT(expected_rounding_variance(t, 30, 1.0 / 32), expected_rounding_variance(uniform_table(4, 30), 30, 1.0 / 32));
 }
 
@@ -131,8 +174,27 @@ TEST(ThcTable, ExpectedVarianceMatchesNumericalIntegral) {
   EXPECT_NEAR(expected_rounding_variance(table, g, p), total, 1e-6);
 }
 
-TEST(ThcTable, CachedTablesAreStable) {
-  EXPECT_EQ(optimal_table(5, 61, 0.02), optimal_table(5, 61, 0.02));
+// optimal_table caches per (bits, g, p): requests interleaved over several keys, some from
+// several threads at once, each get their own key's optimum (brute force), not another key's.
+TEST(ThcTable, TheCacheReturnsEachKeysOwnOptimum) {
+  std::vector<int> even(16);
+  for (int k = 0; k < 16; ++k) even[k] = 2 * k;
+  const auto thirty_second = brute_force_table(4, 30, 1.0 / 32);
+  for (int round = 0; round < 2; ++round) {  // the second round reads the cache
+    EXPECT_EQ(optimal_table(4, 30, 1.0 / 32), thirty_second);
+    EXPECT_EQ(optimal_table(4, 30, 1.0 / 16), even);
+    EXPECT_EQ(optimal_table(3, 20, 0.01), brute_force_table(3, 20, 0.01));
+  }
+  std::vector<std::vector<int>> got(12);
+  std::vector<std::thread> threads;
+  for (int g = 7; g < 19; ++g) threads.emplace_back([&got, g] { got[g - 7] = optimal_table(3, g, 0.07); });
+  for (auto& t : threads) t.join();
+  for (int g = 7; g < 19; ++g) {
+    EXPECT_NEAR(expected_rounding_variance(got[g - 7], g, 0.07),
+                expected_rounding_variance(brute_force_table(3, g, 0.07), g, 0.07), 1e-12)
+        << "g=" << g;
+    EXPECT_EQ(got[g - 7], optimal_table(3, g, 0.07)) << "g=" << g;
+  }
 }
 
 TEST(Hadamard, PlainTransformIsOrthonormal) {

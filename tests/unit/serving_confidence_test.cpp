@@ -9,6 +9,7 @@
 
 #include "learning/random.hpp"
 #include "serving/confidence.hpp"
+#include "validation/record.hpp"
 
 using namespace cs::serving;
 
@@ -127,11 +128,24 @@ TEST(ServingConfidence, RejectsBadInput) {
   EXPECT_THROW(fit_temperature(z, two, 0), std::invalid_argument);
 }
 
+// The labels are drawn from softmax(z / T), so the fit is a maximum-likelihood estimate of T; its
+// standard error is 1 / sqrt(n I), I the observed information per sample: the second derivative
+// of the mean NLL at the fit (a central difference here). The fit must be within 5 of those.
 TEST(ServingConfidence, FitTemperatureRecoversAKnownTemperature) {
   for (double true_t : {2.5, 0.5}) {
-    const Synthetic s = synthetic(10'000, 10, 3.0, true_t, 42);
+    const std::size_t n = 10'000;
+    const Synthetic s = synthetic(n, 10, 3.0, true_t, 42);
     const double t = fit_temperature(s.logits, s.labels, 10);
-    EXPECT_NEAR(t, true_t, 0.1 * true_t) << "true temperature " << true_t;
+    const double h = 1e-3 * t;
+    const double information = (mean_nll(s.logits, s.labels, 10, t + h) - 2 * mean_nll(s.logits, s.labels, 10, t) +
+                                mean_nll(s.logits, s.labels, 10, t - h)) / (h * h);
+    ASSERT_GT(information, 0);
+    const double standard_error = 1 / std::sqrt(double(n) * information);
+    EXPECT_LT(standard_error, 0.05 * true_t);  // not vacuous: 5 standard errors stay well inside 25%
+    validation::check("", "fitted temperature (maximum likelihood)", "T, the temperature the labels were drawn at",
+                      "n=10000 rows of 10 logits ~ N(0, 9), T=" + std::to_string(true_t).substr(0, 3) +
+                          ", tolerance 5 x 1 / sqrt(n I)",
+                      true_t, t, 5 * standard_error / true_t);
     // The fit is the minimum: no worse than T = 1, nor than nearby temperatures.
     const double best = mean_nll(s.logits, s.labels, 10, t);
     EXPECT_LE(best, mean_nll(s.logits, s.labels, 10, 1.0));

@@ -41,6 +41,8 @@ TEST(Stats, Mean) {
   EXPECT_DOUBLE_EQ(mean(v), 3);
 }
 
+// The upper-tail quantile Phi^-1(1 - p); reference values from Python's
+// statistics.NormalDist().inv_cdf(1 - p) (1.6448536269514715, 2.3263478740408408).
 TEST(Stats, NormalTailQuantile) {
   EXPECT_NEAR(normal_tail_quantile(0.05), 1.6448536269514722, 1e-12);
   EXPECT_NEAR(normal_tail_quantile(0.01), 2.3263478740408408, 1e-12);
