@@ -1,9 +1,13 @@
 // A camera: creates requests at its arrival process's times, each with a tier and a real test
-// sample, and sends the frame to its edge device. Frames go one after another on the camera's
-// link; a frame that waits for the previous one is late from its creation on.
+// sample, and sends the frame to its edge device over its own link. The link is a FIFO at its
+// line rate: a frame waits only for the frames before it to leave (their bytes / the rate),
+// then travels one latency, so frames in flight overlap as packets do; the camera never waits
+// for a frame to arrive. A receiver on the edge takes each frame when its transfer completes.
 #include <cmath>
 #include <fmt/format.h>
+#include <limits>
 #include <memory>
+#include <xbt/config.hpp>
 
 #include "inference/inference_run.hpp"
 #include "learning/random.hpp"
@@ -56,10 +60,11 @@ std::uint16_t draw_tier(const std::vector<TierSpec>& tiers, learning::SplitMix64
   return std::uint16_t(tiers.size() - 1);
 }
 
-// The frame is at the edge: the serving system routes it (INFaaS's memory state changes here).
-void arrive(InferenceState& state, EdgeNode& edge, std::uint32_t id) {
+// The frame is at the edge at `at_s`: the serving system routes it (INFaaS's memory state
+// changes here).
+void arrive(InferenceState& state, EdgeNode& edge, std::uint32_t id, double at_s) {
   RequestRecord& r = state.requests[id];
-  r.edge_arrival = sg4::Engine::get_clock();
+  r.edge_arrival = at_s;
   serving::Route route = edge.policy->route(r.tier, state.workload.tiers[r.tier].deadline_s);
   r.edge_variant = std::int16_t(route.edge_variant);
   r.dc_variant = std::int16_t(route.dc_variant);
@@ -67,6 +72,71 @@ void arrive(InferenceState& state, EdgeNode& edge, std::uint32_t id) {
   r.threshold = route.threshold;
   r.accuracy_expected = route.accuracy_expected;
   (route.edge_variant >= 0 ? edge.gpu : edge.uplink).push(id);
+}
+
+// The rate at which the network model carries a lone transfer over `route` (bytes/s): the
+// narrowest link, capped by the TCP window over the round trip (network/TCP-gamma), times the
+// model's bandwidth factor (1 under CM02, 0.97 under LV08). Read at each frame's start, so a
+// bandwidth trace changes it from the next frame on.
+class LineRate {
+ public:
+  explicit LineRate(const std::vector<const sg4::Link*>& route)
+      : route_(route),
+        gamma_(simgrid::config::get_value<double>("network/TCP-gamma")),
+        factor_(simgrid::config::get_value<double>("network/bandwidth-factor")) {}
+  double bytes_per_s() const {
+    double bandwidth = std::numeric_limits<double>::infinity(), latency = 0;
+    for (const auto* l : route_) {
+      bandwidth = std::min(bandwidth, l->get_bandwidth());
+      latency += l->get_latency();
+    }
+    if (gamma_ > 0 && latency > 0) bandwidth = std::min(bandwidth, gamma_ / (2 * latency));
+    return bandwidth * factor_;
+  }
+
+ private:
+  const std::vector<const sg4::Link*>& route_;
+  double gamma_, factor_;
+};
+
+// Takes the camera's frames on the edge as their transfers complete (the mailbox has this actor
+// as its receiver, so transfers start when sent and complete on their own). A reliable stream
+// delivers in order: a frame waiting for its retransmissions (its stall) holds back the frames
+// behind it (head-of-line blocking), though the link goes on carrying them; held frames wait in
+// `held`, which another actor releases at each one's delivery time.
+void receive_frames(InferenceState& state, EdgeNode& edge, sg4::Mailbox* frames, int index) {
+  if (state.workload.transport == serving::TransportKind::lossy) {
+    for (;;) {
+      // The payload is the request's index plus one (SimGrid takes a null payload for none).
+      const auto id = std::uint32_t(reinterpret_cast<std::uintptr_t>(frames->get<void>()) - 1);
+      arrive(state, edge, id, sg4::Engine::get_clock());
+    }
+  }
+  auto held = std::make_shared<WorkQueue>();
+  sg4::Actor::create(fmt::format("camera{}-reorder", index), edge.host, [&state, &edge, held] {
+    for (;;) {
+      held->wait();
+      const std::uint32_t id = held->items.front();
+      const double delivery = state.requests[id].edge_arrival;
+      sg4::this_actor::sleep_until(delivery);
+      held->items.pop_front();
+      arrive(state, edge, id, delivery);
+    }
+  })->daemonize();
+  double last_delivery = 0;
+  for (;;) {
+    const auto id = std::uint32_t(reinterpret_cast<std::uintptr_t>(frames->get<void>()) - 1);
+    const double now = sg4::Engine::get_clock();
+    RequestRecord& r = state.requests[id];
+    const double delivery = std::max(now + r.stall_s, last_delivery);
+    last_delivery = delivery;
+    if (delivery > now || !held->items.empty()) {
+      r.edge_arrival = delivery;
+      held->push(id);
+    } else {
+      arrive(state, edge, id, now);
+    }
+  }
 }
 
 }  // namespace
@@ -82,29 +152,25 @@ void camera(RunContext& ctx, InferenceState& state, int index, sg4::Host* edge_h
                                      2 * camera_link.latency_s, w.rto_s};
   EdgeNode& edge = state.edges[size_t(index) % state.edges.size()];
   const std::uint32_t samples = w.outcomes->samples();
-  // A reliable stream delivers in order: a frame waiting for a retransmission holds back the
-  // frames behind it (head-of-line blocking), though the link goes on sending them. Held frames
-  // wait in this queue, served by an actor that releases each at its delivery time.
-  auto held = std::make_shared<WorkQueue>();
-  double last_delivery = 0;
-  if (w.transport == serving::TransportKind::reliable)
-    sg4::Actor::create(fmt::format("camera{}-reorder", index), self, [&state, &edge, held] {
-      for (;;) {
-        held->wait();
-        const std::uint32_t id = held->items.front();
-        sg4::this_actor::sleep_until(state.requests[id].edge_arrival);  // its delivery time
-        held->items.pop_front();
-        arrive(state, edge, id);
-      }
-    })->daemonize();
+  sg4::Mailbox* frames = sg4::Mailbox::by_name(fmt::format("camera{}-frames", index));
+  sg4::ActorPtr receiver = sg4::Actor::create(fmt::format("camera{}-receiver", index), edge_host,
+                                              [&state, &edge, frames, index] { receive_frames(state, edge, frames, index); });
+  receiver->daemonize();
+  frames->set_receiver(receiver);
+  const LineRate line(ctx.traffic.route(self, edge_host));
+  // When the link has sent every frame so far. A frame starts when it exists and the link is
+  // free (a FIFO); it leaves bytes / rate later, and the next one may start then. Started that
+  // way, SimGrid's transfers never overlap on the link, so each takes latency + bytes / rate.
+  double line_free = 0;
   for (double t = arrivals.next(); t >= 0; t = arrivals.next()) {
-    if (t > sg4::Engine::get_clock()) sg4::this_actor::sleep_until(t);
+    const double start = std::max(t, line_free);
+    if (start > sg4::Engine::get_clock()) sg4::this_actor::sleep_until(start);
     const std::uint32_t id = std::uint32_t(state.requests.size());
     RequestRecord& r = state.requests.emplace_back();
     r.camera = std::uint32_t(index);
     r.edge = std::uint32_t(edge.index);
     r.created = t;
-    r.sent = std::max(t, sg4::Engine::get_clock());  // sleep_until may wake within SimGrid's 1e-9 s precision
+    r.sent = start;  // exact: sleep_until may wake within SimGrid's 1e-9 s precision
     r.tier = draw_tier(w.tiers, content);
     r.sample = std::uint32_t(content.below(samples));
     serving::FrameDelivery d = serving::deliver_frame(transport, loss);
@@ -112,17 +178,11 @@ void camera(RunContext& ctx, InferenceState& state, int index, sg4::Host* edge_h
     r.lost_packets = std::uint16_t(r.lost.size());
     r.retransmissions = std::uint16_t(std::min(d.retransmissions, 65535));
     r.timeouts = std::uint16_t(std::min(d.timeouts, 65535));
-    ctx.transfer(self, edge_host, w.frame_bytes + d.extra_bytes);
-    // Other cameras may have appended requests meanwhile: index again rather than keep `r`.
-    const double now = sg4::Engine::get_clock();
-    const double delivery = std::max(now + d.stall_s, last_delivery);
-    last_delivery = delivery;
-    if (delivery > now || !held->items.empty()) {
-      state.requests[id].edge_arrival = delivery;
-      held->push(id);
-    } else {
-      arrive(state, edge, id);
-    }
+    r.stall_s = d.stall_s;
+    // Retransmitted packets take their turn on the link with the frame they belong to.
+    const double bytes = w.frame_bytes + d.extra_bytes;
+    line_free = start + bytes / line.bytes_per_s();
+    ctx.send_detached({frames, edge_host}, reinterpret_cast<void*>(std::uintptr_t(id) + 1), bytes);
   }
   ++state.cameras_done;
   if (state.complete()) state.all_answered->release();

@@ -28,6 +28,7 @@ struct RequestRecord {
   double threshold = 0;
   double created = 0, sent = 0, edge_arrival = 0, edge_start = unset, edge_end = unset, load_s = 0;
   double dc_arrival = unset, dc_start = unset, dc_end = unset, answered = unset;
+  double stall_s = 0;  // reliable: retransmission recovery beyond the first transmission
   std::vector<std::uint16_t> lost;  // the frame's lost packets (lossy transport); the models see it
 };
 

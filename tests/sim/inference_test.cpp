@@ -1,7 +1,8 @@
-// The inference workload end to end: arrivals, HawkVision's routing and its timing invariants,
-// the baselines, the camera transport, determinism, INFaaS's model swaps, arrival traces and
-// energy. Every run uses the small test profiles and the per-sample outcomes CSV under
-// tests/sim/data/inference/, so no proxy is trained.
+// The inference workload end to end: arrivals, the camera link's pipelining and queueing,
+// HawkVision's routing and its timing invariants, the baselines, the camera transport,
+// determinism, INFaaS's model swaps, arrival traces and energy. Every run uses the small test
+// profiles and the per-sample outcomes CSV under tests/sim/data/inference/, so no proxy is
+// trained.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -189,6 +190,138 @@ TEST(Inference, ConstantRateCamerasSendOneFramePerPeriodFromARandomPhase) {
   EXPECT_EQ(phases.size(), 3u) << "cameras at one rate must not fire in lockstep";
   EXPECT_EQ(metric(r, "requests"), double(total));
   EXPECT_EQ(metric(r, "requests_answered"), double(total));
+}
+
+// Each camera's requests (row indices) in the order the camera made them.
+std::map<std::string, std::vector<size_t>> per_camera_in_order(const Csv& req) {
+  std::map<std::string, std::vector<size_t>> out;
+  for (size_t i = 0; i < req.size(); ++i) out[req.text(i, "camera")].push_back(i);
+  for (auto& [camera, rows] : out)
+    std::sort(rows.begin(), rows.end(), [&](size_t a, size_t b) { return req.num(a, "created_s") < req.num(b, "created_s"); });
+  return out;
+}
+
+// Frames far apart on a link with a long latency: a link pipelines, so each frame arrives one
+// latency plus its transmission after it was sent, and the edge sees the camera's spacing. A
+// stop-and-wait camera would space arrivals at least latency + transmission (21.12 ms) apart,
+// twice the camera's period.
+TEST(Inference, CameraLinkPipelinesFramesOneLatencyAfterTheyLeave) {
+  json s = scenario("hawkvision");
+  s["platform"]["clients"] = 4;
+  s["platform"]["client_link"]["latency"] = "20ms";
+  s["workload"]["arrivals"] = {{"process", "constant"}, {"rate", "100/s"}};
+  s["workload"]["duration"] = "5s";
+  s["outputs"]["links_csv"] = true;
+  const double latency = 20e-3, transmission = 14000 / (100e6 / 8);  // 1.12 ms << the 10 ms period
+  auto r = run(s);
+  Csv req(r.csv.at("requests"));
+  const auto cameras = per_camera_in_order(req);
+  ASSERT_EQ(cameras.size(), 4u);
+  Csv links(r.csv.at("links"));
+  for (const auto& [camera, rows] : cameras) {
+    SCOPED_TRACE("camera " + camera);
+    ASSERT_GE(rows.size(), 499u);
+    for (size_t k = 0; k < rows.size(); ++k) {
+      const size_t i = rows[k];
+      EXPECT_EQ(req.num(i, "sent_s"), req.num(i, "created_s")) << "request " << i << " queued on an idle link";
+      EXPECT_NEAR(req.num(i, "edge_arrival_s") - req.num(i, "sent_s"), latency + transmission, 1e-9) << "request " << i;
+      if (k > 0) {
+        const size_t p = rows[k - 1];
+        EXPECT_NEAR(req.num(i, "edge_arrival_s") - req.num(p, "edge_arrival_s"),
+                    req.num(i, "created_s") - req.num(p, "created_s"), 1e-9) << "request " << i;
+      }
+    }
+    // Every frame's bytes are counted on the camera's link, in its direction only (answers
+    // take their last hop analytically).
+    const std::string client = "client" + camera, edge = "edge" + std::to_string(std::stoi(camera) % 2);
+    int directions = 0;
+    for (size_t l = 0; l < links.size(); ++l) {
+      const std::string from = links.text(l, "from"), to = links.text(l, "to");
+      if (from == client && to == edge) {
+        EXPECT_EQ(links.num(l, "bytes"), 14000.0 * double(rows.size()));
+        ++directions;
+      } else if (from == edge && to == client) {
+        EXPECT_EQ(links.num(l, "bytes"), 0.0);
+        ++directions;
+      }
+    }
+    EXPECT_EQ(directions, 2);
+  }
+}
+
+// Poisson frames at 90% of the camera link's capacity: frames queue behind each other, and each
+// one's transmission ends exactly where a FIFO at the link's rate puts it, computed here from the
+// created times alone: d_i = max(created_i, d_{i-1}) + size / bandwidth; arrival = d_i + latency.
+TEST(Inference, FramesQueueOnTheCameraLinkAsInAFifoAtItsRate) {
+  json s = scenario("edge_only");
+  s["platform"]["clients"] = 2;
+  s["platform"]["client_link"] = {{"bandwidth", "10Mbps"}, {"latency", "5ms"}};
+  s["workload"]["arrivals"]["rate"] = "80/s";
+  s["workload"]["duration"] = "20s";
+  const double bandwidth = 10e6 / 8, latency = 5e-3, transmission = 14000 / bandwidth;  // 11.2 ms: rho = 0.896
+  auto r = run(s);
+  Csv req(r.csv.at("requests"));
+  const auto cameras = per_camera_in_order(req);
+  ASSERT_EQ(cameras.size(), 2u);
+  for (const auto& [camera, rows] : cameras) {
+    SCOPED_TRACE("camera " + camera);
+    ASSERT_GT(rows.size(), 1000u);
+    double departure = 0;  // d_{i-1}
+    size_t queued = 0;
+    for (size_t i : rows) {
+      const double created = req.num(i, "created_s"), start = std::max(created, departure);
+      queued += start > created;
+      departure = start + transmission;
+      EXPECT_EQ(req.num(i, "sent_s"), start) << "request " << i;
+      EXPECT_NEAR(req.num(i, "edge_arrival_s"), departure + latency, 1e-9) << "request " << i;
+    }
+    // An M/D/1 arrival finds the link busy with probability rho (0.896): queueing was exercised.
+    EXPECT_GT(double(queued), 0.5 * double(rows.size()));
+  }
+}
+
+// The reliable transport on a loaded link: one-packet frames (any loss is a tail loss, recovered
+// only by timeouts, so a frame's stall is rto * (2^timeouts - 1) and it retransmits once per
+// timeout), 5% loss. Each frame takes the link for its bytes including retransmissions, arrives
+// one latency after, is delivered after its stall, and never before the frame ahead of it.
+TEST(Inference, ReliableFramesQueueOnTheLinkStallAndArriveInOrder) {
+  json s = scenario("edge_only");
+  s["platform"]["clients"] = 2;
+  s["platform"]["client_link"] = {{"bandwidth", "1Mbps"}, {"latency", "5ms"}, {"loss_rate", 0.05}};
+  s["workload"]["arrivals"]["rate"] = "70/s";
+  s["workload"]["duration"] = "20s";
+  s["workload"]["frame"] = {{"size", "1400B"}, {"packet", "1400B"}, {"transport", "reliable"}, {"rto", "50ms"}};
+  const double bandwidth = 1e6 / 8, latency = 5e-3, rto = 50e-3;  // 11.2 ms a packet: rho = 0.78 before losses
+  auto r = run(s);
+  Csv req(r.csv.at("requests"));
+  const auto cameras = per_camera_in_order(req);
+  ASSERT_EQ(cameras.size(), 2u);
+  long long timeouts = 0, held = 0, queued = 0;
+  for (const auto& [camera, rows] : cameras) {
+    SCOPED_TRACE("camera " + camera);
+    ASSERT_GT(rows.size(), 1000u);
+    double departure = 0, delivery = 0, previous = 0;
+    for (size_t i : rows) {
+      const double created = req.num(i, "created_s"), start = std::max(created, departure);
+      const int t = int(req.num(i, "timeouts"));
+      EXPECT_EQ(req.num(i, "retransmissions"), t) << "request " << i;
+      EXPECT_EQ(req.num(i, "lost_packets"), 0) << "request " << i;
+      queued += start > created;
+      departure = start + 1400 * (1 + t) / bandwidth;
+      const double arrival = departure + latency, stalled = arrival + rto * (std::ldexp(1.0, t) - 1);
+      held += delivery > stalled;
+      delivery = std::max(stalled, delivery);
+      timeouts += t;
+      EXPECT_EQ(req.num(i, "sent_s"), start) << "request " << i;
+      EXPECT_NEAR(req.num(i, "edge_arrival_s"), delivery, 1e-9) << "request " << i;
+      EXPECT_GE(req.num(i, "edge_arrival_s"), previous) << "request " << i << " overtook the frame ahead of it";
+      previous = req.num(i, "edge_arrival_s");
+    }
+  }
+  // Losses, queueing and head-of-line blocking were all exercised.
+  EXPECT_GT(timeouts, 50);
+  EXPECT_GT(queued, 1000);
+  EXPECT_GT(held, 50);
 }
 
 // The large model's DC latency at batch b (models.json, linear between profiled points).
