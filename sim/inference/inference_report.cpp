@@ -128,12 +128,13 @@ Table tiers_table(const InferenceState& s) {
 Table requests_table(const InferenceState& s) {
   const InferenceWorkload& w = s.workload;
   Table t{"requests",
-          {"request", "camera", "edge", "tier", "sample", "lost_packets", "retransmissions", "timeouts", "created_s",
+          {"request", "camera", "edge", "tier", "sample", "sample_id", "lost_packets", "retransmissions", "timeouts", "created_s",
            "sent_s", "edge_arrival_s", "edge_start_s", "edge_end_s", "edge_model", "load_s", "confidence", "threshold",
            "dc_server", "dc_model", "dc_arrival_s", "dc_start_s", "dc_end_s", "dc_batch", "answered_s", "latency_s",
            "answered_at", "correct", "tier_met"},
           {}};
-  // A row per request: formatted straight into one buffer (names hold no commas or quotes).
+  // A row per request: formatted straight into one buffer (names hold no commas or quotes; a
+  // sample_id holds no comma and is written as the user's CSV has it).
   auto out = std::back_inserter(t.preformatted);
   auto time = [&](double v) {
     if (v >= 0) fmt::format_to(out, "{}", v);
@@ -142,8 +143,9 @@ Table requests_table(const InferenceState& s) {
   for (size_t i = 0; i < s.requests.size(); ++i) {
     const RequestRecord& r = s.requests[i];
     const bool answered = r.answered >= 0, ran_at_edge = r.edge_variant >= 0 && r.edge_start >= 0;
-    fmt::format_to(out, "{},{},{},{},{},{},{},{},{},{},{},", i, r.camera, r.edge, r.tier, r.sample, r.lost_packets,
-                   r.retransmissions, r.timeouts, r.created, r.sent, r.edge_arrival);
+    fmt::format_to(out, "{},{},{},{},{},{},{},{},{},{},{},{},", i, r.camera, r.edge, r.tier, r.sample,
+                   w.outcomes->sample_id(r.sample), r.lost_packets, r.retransmissions, r.timeouts, r.created, r.sent,
+                   r.edge_arrival);
     time(r.edge_start);
     time(r.edge_end);
     fmt::format_to(out, "{},{},", ran_at_edge ? std::string_view(w.variants[size_t(r.edge_variant)].name) : "", r.load_s);

@@ -55,6 +55,9 @@ class OutcomeSource {
                           int packets) const = 0;
   virtual bool degrades_with_loss() const = 0;
   virtual std::string describe() const = 0;  // for results: which data, which models
+  // How the data names request sample `sample` (requests.csv's sample_id), so that a request
+  // can be traced back to its input.
+  virtual std::string sample_id(std::uint32_t sample) const = 0;
 };
 
 struct VariantSpec {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include "learning/random.hpp"
 
@@ -70,6 +71,8 @@ CsvOutcomes::CsvOutcomes(const std::string& path) : path_(path) {
   int number = 0;
   bool has_split = false, header = false;
   std::vector<std::pair<serving::CascadeSample, int>> rows;  // split: 0 val, 1 test, -1 unsplit
+  std::vector<std::string> ids;                                // per row
+  std::unordered_map<std::string, int> id_line;                // sample_id -> the line it is on
   while (std::getline(in, line)) {
     ++number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -87,6 +90,10 @@ CsvOutcomes::CsvOutcomes(const std::string& path) : path_(path) {
       continue;
     }
     if (cells.size() != (has_split ? 5u : 4u)) throw fail(fmt::format("expected {} columns", has_split ? 5 : 4));
+    // requests.csv names each request's sample by its id: an id must say which sample it is.
+    if (cells[0].empty()) throw fail("sample_id is empty");
+    if (auto [it, fresh] = id_line.try_emplace(cells[0], number); !fresh)
+      throw fail(fmt::format("duplicate sample_id \"{}\" (first on line {})", cells[0], it->second));
     double conf = 0;
     try {
       size_t used = 0;
@@ -106,11 +113,13 @@ CsvOutcomes::CsvOutcomes(const std::string& path) : path_(path) {
       split = cells[4] == "val" ? 0 : 1;
     }
     rows.push_back({{float(conf), flag(cells[2], "edge_correct"), flag(cells[3], "dc_correct")}, split});
+    ids.push_back(std::move(cells[0]));
   }
   if (rows.size() < 2) throw BadInput(fmt::format("{}: needs at least two samples (validation and test)", path));
   for (size_t i = 0; i < rows.size(); ++i) {
     int split = rows[i].second >= 0 ? rows[i].second : (i < rows.size() / 2 ? 0 : 1);
     (split == 0 ? validation_ : test_).push_back(rows[i].first);
+    if (split != 0) test_ids_.push_back(std::move(ids[i]));
   }
   if (validation_.empty() || test_.empty())
     throw BadInput(fmt::format("{}: both a validation and a test split are needed", path));

@@ -18,6 +18,8 @@ class ProxyOutcomes final : public OutcomeSource {
   Outcome outcome(int variant, std::uint32_t sample, const std::vector<std::uint16_t>& lost, int packets) const override;
   bool degrades_with_loss() const override { return true; }
   std::string describe() const override;
+  // The image's index in the Fashion-MNIST test file (requests carry its odd images).
+  std::string sample_id(std::uint32_t sample) const override { return std::to_string(2 * std::uint64_t(sample) + 1); }
   const serving::ProxyFamily& family() const { return *family_; }
   // Every variant's outcome on each validation image ([image][variant]) as a lossy camera link
   // with `loss_rate` per packet delivers it: thresholds and accuracies are then measured under
@@ -31,7 +33,7 @@ class ProxyOutcomes final : public OutcomeSource {
 // A CSV of "sample_id,edge_confidence,edge_correct,dc_correct[,split]" for one edge/DC model
 // pair: variant 0 is the edge model, 1 the DC model. Rows whose split is "val" (or, without
 // that column, the first half of the rows) form the validation split; the rest are the
-// samples requests draw from.
+// samples requests draw from. Sample ids are unique and non-empty; requests.csv reports them.
 class CsvOutcomes final : public OutcomeSource {
  public:
   // Throws BadInput naming the file and line.
@@ -40,6 +42,7 @@ class CsvOutcomes final : public OutcomeSource {
   Outcome outcome(int variant, std::uint32_t sample, const std::vector<std::uint16_t>&, int) const override;
   bool degrades_with_loss() const override { return false; }
   std::string describe() const override;
+  std::string sample_id(std::uint32_t sample) const override { return test_ids_[sample]; }
 
   const std::vector<serving::CascadeSample>& validation() const { return validation_; }
   const std::vector<serving::CascadeSample>& test() const { return test_; }
@@ -49,6 +52,7 @@ class CsvOutcomes final : public OutcomeSource {
  private:
   std::string path_;
   std::vector<serving::CascadeSample> validation_, test_;
+  std::vector<std::string> test_ids_;  // the user's sample_id of each test_ sample
 };
 
 }  // namespace cs

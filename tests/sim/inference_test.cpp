@@ -1,18 +1,20 @@
 // The inference workload end to end: arrivals, the camera link's pipelining and queueing,
-// HawkVision's routing and its timing invariants, the baselines, the camera transport,
-// determinism, INFaaS's model swaps, arrival traces and energy. Every run uses the small test
-// profiles and the per-sample outcomes CSV under tests/sim/data/inference/, so no proxy is
-// trained.
+// HawkVision's routing and its timing invariants, the baselines, the camera transport, sample
+// ids, determinism, INFaaS's model swaps, arrival traces and energy. Every run uses the small
+// test profiles and a per-sample outcomes CSV (tests/sim/data/inference/, or one a test writes),
+// so no proxy is trained.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -104,6 +106,7 @@ struct Sample {
 };
 struct Outcomes {
   std::vector<Sample> validation, test;
+  std::vector<std::string> test_ids;  // the CSV's sample_id of each test sample
   static double accuracy(const std::vector<Sample>& split, bool edge) {
     double correct = 0;
     for (const auto& s : split) correct += edge ? s.edge_correct : s.dc_correct;
@@ -135,6 +138,7 @@ Outcomes read_outcomes() {
     auto cells = Csv::split(line);
     Sample s{std::stof(cells.at(1)), cells.at(2) == "1", cells.at(3) == "1"};
     (cells.at(4) == "val" ? o.validation : o.test).push_back(s);
+    if (cells.at(4) != "val") o.test_ids.push_back(cells.at(0));
   }
   return o;
 }
@@ -349,6 +353,7 @@ TEST(Inference, HawkVisionRoutesByConfidenceAndTimesEveryStageInOrder) {
     const std::string where = req.text(i, "answered_at");
     ASSERT_TRUE(where == "edge" || where == "dc");
     const Sample& sample = outcomes.test.at(size_t(req.num(i, "sample")));
+    EXPECT_EQ(req.text(i, "sample_id"), outcomes.test_ids.at(size_t(req.num(i, "sample"))));
 
     // The edge model runs on every request (each tier has a finite threshold here).
     ASSERT_TRUE(req.has(i, "confidence") && req.has(i, "threshold"));
@@ -410,6 +415,54 @@ TEST(Inference, HawkVisionRoutesByConfidenceAndTimesEveryStageInOrder) {
     std::sort(intervals.begin(), intervals.end());
     for (size_t k = 1; k < intervals.size(); ++k) EXPECT_GE(intervals[k].first, intervals[k - 1].second - simgrid_precision) << edge;
   }
+}
+
+// A user's outcomes CSV with its own sample ids (strings, in no order, splits interleaved):
+// each request reports the id of the row it drew, and that row's confidence and correctness
+// are the request's.
+TEST(Inference, RequestsNameTheirSampleByTheUsersSampleId) {
+  struct Row {
+    float confidence;
+    bool edge_correct, dc_correct;
+  };
+  std::map<std::string, Row> rows;
+  std::vector<std::string> test_ids;  // in file order: request sample k is the k-th
+  const std::string path = ::testing::TempDir() + fmt::format("sample_ids_{}.csv", ::getpid());
+  {
+    std::ofstream out(path);
+    out << "sample_id,edge_confidence,edge_correct,dc_correct,split\n";
+    for (int i = 0; i < 600; ++i) {
+      const std::string id = fmt::format("cam-{:03}", (i * 919) % 1000);  // 919 is prime to 1000: unique
+      const double confidence = double((i * 37) % 101) / 100;
+      const bool edge_correct = confidence >= 0.5, dc_correct = i % 10 != 0;
+      const bool validation = i % 3 == 0;
+      out << fmt::format("{},{},{},{},{}\n", id, confidence, edge_correct ? 1 : 0, dc_correct ? 1 : 0,
+                         validation ? "val" : "test");
+      rows[id] = {float(confidence), edge_correct, dc_correct};
+      if (!validation) test_ids.push_back(id);
+    }
+  }
+  json s = scenario("hawkvision");
+  s["workload"]["duration"] = "5s";
+  s["workload"]["tiers"] = json::array({{{"accuracy", 0.5}}});
+  s["workload"]["models"]["file"] = path;  // absolute: not resolved against the scenario
+  auto r = run(s);
+  std::remove(path.c_str());
+  Csv req(r.csv.at("requests"));
+  ASSERT_GT(req.size(), 1000u);
+  std::set<std::string> seen;
+  for (size_t i = 0; i < req.size(); ++i) {
+    SCOPED_TRACE("request " + std::to_string(i));
+    const std::string id = req.text(i, "sample_id");
+    EXPECT_EQ(id, test_ids.at(size_t(req.num(i, "sample"))));
+    ASSERT_TRUE(rows.contains(id)) << id;
+    const Row& row = rows.at(id);
+    EXPECT_EQ(std::stof(req.text(i, "confidence")), row.confidence);
+    EXPECT_EQ(req.text(i, "correct") == "1", req.text(i, "answered_at") == "edge" ? row.edge_correct : row.dc_correct);
+    seen.insert(id);
+  }
+  // ~2,000 draws over 400 test samples: all but about 400 e^-5 = 3 are drawn.
+  EXPECT_GT(seen.size(), 380u);
 }
 
 // Disabled: fails today. dc_server.cpp stamps dc_arrival_s when the server takes a request
