@@ -8,7 +8,7 @@ Table ina_jobs_table(const InaRun& run) {
   Table t{"ina_jobs",
           {"job", "fragments_per_iteration", "packets_sent", "retransmissions", "lost_packets", "collisions",
            "preemptions_suffered", "preemptions_caused", "switch_aggregated_bytes", "ps_aggregated_bytes",
-           "admission_wait_s"},
+           "admission_wait_s", "unit", "reorder_window_s"},
           {}};
   for (const auto& j : run.jobs) {
     if (!j) continue;
@@ -16,7 +16,7 @@ Table ina_jobs_table(const InaRun& run) {
     const double payload = j->up_payload_bytes;
     t.add(j->spec->name, j->fragments, c.packets_sent, c.retransmissions, c.lost_packets, c.collisions,
           c.preemptions_suffered, c.preemptions_caused, double(c.switch_contributions) * payload,
-          double(c.ps_contributions) * payload, c.admission_wait_s);
+          double(c.ps_contributions) * payload, c.admission_wait_s, j->unit, j->reorder_window_s);
   }
   return t;
 }
@@ -40,8 +40,12 @@ Table switches_table(const InaRun& run, double duration) {
 nlohmann::json ina_metrics(const InaRun& run, double duration) {
   InaJobCounters sum;
   double switch_bytes = 0, ps_bytes = 0;  // upstream payload aggregated in each place
+  std::uint32_t unit = 0;
+  double reorder_window = 0;
   for (const auto& j : run.jobs) {
     if (!j) continue;
+    unit = std::max(unit, j->unit);
+    reorder_window = std::max(reorder_window, j->reorder_window_s);
     switch_bytes += double(j->counters.switch_contributions) * j->up_payload_bytes;
     ps_bytes += double(j->counters.ps_contributions) * j->up_payload_bytes;
     sum.packets_sent += j->counters.packets_sent;
@@ -75,6 +79,8 @@ nlohmann::json ina_metrics(const InaRun& run, double duration) {
       {"switch_occupancy_mean", duration > 0 && capacity > 0 ? occupied / (capacity * duration) : 0.0},
       {"switch_occupancy_peak", peak},
       {"switch_idle_held_share", occupied > 0 ? (occupied - partial) / occupied : 0.0},
+      {"ina_unit", unit},
+      {"ina_reorder_window_s", reorder_window},
   };
 }
 

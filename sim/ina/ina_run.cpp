@@ -1,6 +1,7 @@
 #include "ina/ina_run.hpp"
 
 #include <fmt/format.h>
+#include <limits>
 
 #include "training/scale_agreement.hpp"
 
@@ -26,28 +27,30 @@ ina::PolicyKind policy_kind(SwitchAllocation a) {
 }  // namespace
 
 InaRun::InaRun(RunContext& c, TrainingState& t, const InaSpec& s)
-    : ctx(c), training(t), spec(s), run_salt_(mix(c.scenario.seed)), rng_(c.scenario.seed) {
+    : ctx(c), training(t), spec(s), run_salt_(mix(c.scenario.seed)) {
   lossy_ = !ctx.link_loss.empty();
-  std::map<std::string, SwitchState*> by_host;
+  std::map<std::string, InaSwitch*> by_host;
   const auto& specs = training.workload.jobs;
   jobs.resize(specs.size());
   for (size_t j = 0; j < specs.size(); ++j) {
     if (specs[j].aggregation != AggregationKind::in_network) continue;
     auto& sw = by_host[specs[j].aggregation_switch];
     if (!sw) {
-      switches.push_back(std::make_unique<SwitchState>());
+      switches.push_back(std::make_unique<InaSwitch>());
       sw = switches.back().get();
       sw->host = specs[j].aggregation_switch;
       sw->policy = ina::make_policy(policy_kind(spec.allocation), {spec.aggregators, 0});
+      sw->node = ctx.platform.host(sw->host);
     }
     auto job = std::make_unique<InaJob>();
     job->job = j;
     job->spec = &specs[j];
     job->sw = sw;
-    job->switch_ep = {sg4::Mailbox::by_name("ina-switch/" + sw->host), ctx.platform.host(sw->host)};
-    job->ps = {sg4::Mailbox::by_name(fmt::format("ina-j{}/ps", j)), ctx.platform.host(specs[j].servers.at(0))};
-    for (size_t w = 0; w < specs[j].workers.size(); ++w)
-      job->workers.push_back({sg4::Mailbox::by_name(fmt::format("ina-j{}/w{}", j, w)), ctx.platform.host(specs[j].workers[w])});
+    job->ps = ctx.platform.host(specs[j].servers.at(0));
+    for (size_t w = 0; w < specs[j].workers.size(); ++w) {
+      job->workers.push_back(ctx.platform.host(specs[j].workers[w]));
+      job->worker_inboxes.push_back(std::make_unique<TimedInbox<Results>>());
+    }
     job->compressed = training.compressed.empty() ? nullptr : training.compressed[j].get();
     if (job->compressed && job->compressed->scheme().integer_sum()) {
       // An aggregator's registers (values_per_packet 32-bit words) hold the sums at the
@@ -63,12 +66,45 @@ InaRun::InaRun(RunContext& c, TrainingState& t, const InaSpec& s)
     }
     job->up_packet_bytes = job->up_payload_bytes + spec.header_bytes;
     job->down_packet_bytes = job->down_payload_bytes + spec.header_bytes;
+    choose_unit(*job);
     jobs[j] = std::move(job);
   }
-  for (auto& sw : switches) {
-    Endpoint self{sg4::Mailbox::by_name("ina-switch/" + sw->host), ctx.platform.host(sw->host)};
-    sg4::Actor::create("ina-switch-" + sw->host, self.host, [this, s = sw.get(), self] { switch_service(*this, *s, self); });
+  for (auto& sw : switches)
+    sg4::Actor::create("ina-switch-" + sw->host, sw->node, [this, s = sw.get()] { switch_service(*this, *s); });
+}
+
+// A receiver acts on a message when its last packet arrives, on each packet at that packet's
+// own arrival time: a packet may be acted on up to (unit - 1) packet times after it arrived,
+// and what it sends on is then ready that far back. While that stays within the shortest
+// latency of the job's routes, nothing sent can arrive before it was sent and the order in
+// which packets meet (in the policy, on a line) is off by at most that window; beyond it,
+// the unit is lowered.
+void InaRun::choose_unit(InaJob& job) {
+  double min_latency = std::numeric_limits<double>::infinity(), max_packet_s = 0;
+  auto visit = [&](const sg4::Host* from, const sg4::Host* to, double bytes) {
+    for (const sg4::Link* l : path(from, to).links) {
+      min_latency = std::min(min_latency, l->get_latency());
+      max_packet_s = std::max(max_packet_s, bytes / l->get_bandwidth());
+    }
+  };
+  for (const sg4::Host* w : job.workers) {
+    visit(w, job.sw->node, job.up_packet_bytes);
+    visit(job.sw->node, w, job.down_packet_bytes);
   }
+  visit(job.sw->node, job.ps, std::max(job.up_packet_bytes, job.down_packet_bytes));
+  visit(job.ps, job.sw->node, job.down_packet_bytes);
+  const double fits = max_packet_s > 0 ? std::floor(min_latency / max_packet_s) + 1 : double(spec.unit);
+  job.unit = std::uint32_t(std::max(1.0, std::min<double>(spec.unit, fits)));
+  job.reorder_window_s = (job.unit - 1) * max_packet_s;
+}
+
+const InaRun::Path& InaRun::path(const sg4::Host* from, const sg4::Host* to) {
+  auto [it, fresh] = paths_.try_emplace({from, to});
+  if (fresh) {
+    it->second.links = ctx.traffic.route(from, to);
+    for (const sg4::Link* l : it->second.links) it->second.lines.push_back(&lines_[l]);
+  }
+  return it->second;
 }
 
 // A job's fragments map one-to-one onto a window of aggregators_per_job consecutive
@@ -79,11 +115,59 @@ std::uint32_t InaRun::aggregator_index(std::uint32_t job, std::uint64_t seq) con
   return std::uint32_t((offset + seq % spec.aggregators_per_job) % spec.aggregators);
 }
 
+void InaRun::carry(const sg4::Host* from, const sg4::Host* to, std::span<Lane> lanes) {
+  const Path& p = path(from, to);
+  auto params = [&p](std::size_t h) { return net::LinkParams{p.links[h]->get_bandwidth(), p.links[h]->get_latency()}; };
+  // Interleave the lanes' packets in the order they are ready (stable: a lane keeps its order).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> order;  // (lane, packet)
+  for (std::uint32_t l = 0; l < lanes.size(); ++l)
+    for (std::uint32_t i = 0; i < lanes[l].times->size(); ++i) order.push_back({l, i});
+  if (order.empty()) return;
+  auto time_of = [&](const std::pair<std::uint32_t, std::uint32_t>& o) { return (*lanes[o.first].times)[o.second]; };
+  if (lanes.size() > 1)
+    std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) { return time_of(a) < time_of(b); });
+  std::vector<double> times(order.size());
+  for (std::size_t k = 0; k < order.size(); ++k) times[k] = time_of(order[k]);
+  const double first_ready = times.front();
+  double first_wait_bytes = 0;
+  std::vector<double> bytes(order.size());
+  double total = 0;
+  for (std::size_t k = 0; k < order.size(); ++k) total += bytes[k] = lanes[order[k].first].bytes(order[k].second);
+  const double last = net::traverse(
+      std::span<net::FifoServer* const>(p.lines), params, std::span<double>(times), [&](std::size_t k) { return bytes[k]; },
+      [&](std::size_t k, double backlog_bytes) {
+        if (k == 0) first_wait_bytes = backlog_bytes;
+        const Lane& lane = lanes[order[k].first];
+        if (lane.on_enqueue) lane.on_enqueue(order[k].second, backlog_bytes);
+      });
+  for (Lane& lane : lanes) lane.arrival = 0;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    Lane& lane = lanes[order[k].first];
+    (*lane.times)[order[k].second] = times[k];
+    lane.arrival = std::max(lane.arrival, times[k]);
+  }
+  ctx.traffic.add(from, to, total);
+  if (ctx.trace) {
+    const double start = first_ready + first_wait_bytes / p.links.front()->get_bandwidth();
+    if (start > first_ready) ctx.trace->span("queue", "queue", first_ready, start, {{"bytes", total}, {"to", to->get_name()}});
+    ctx.trace->span("network", "transfer", start, last, {{"bytes", total}, {"to", to->get_name()}});
+  }
+}
+
 bool InaRun::delivered(const sg4::Host* src, const sg4::Host* dst) {
   if (!lossy_) return true;
-  auto [it, fresh] = delivery_.try_emplace({src, dst}, 1.0);
-  if (fresh) it->second = ctx.delivery_probability(src, dst);
-  return it->second >= 1.0 || uniform_(rng_) < it->second;
+  auto it = delivery_.find({src, dst});
+  if (it == delivery_.end()) {
+    auto name_hash = [](const std::string& name) {  // FNV-1a: the same in every build, unlike std::hash
+      std::uint64_t h = 0xcbf29ce484222325ull;
+      for (unsigned char ch : name) h = (h ^ ch) * 0x100000001b3ull;
+      return h;
+    };
+    const std::uint64_t seed = learning::derive_seed(ctx.scenario.seed, name_hash(src->get_name()), name_hash(dst->get_name()));
+    it = delivery_.emplace(std::pair{src, dst}, Delivery{ctx.delivery_probability(src, dst), learning::SplitMix64(seed)}).first;
+  }
+  Delivery& d = it->second;
+  return d.probability >= 1.0 || d.rng.uniform() < d.probability;
 }
 
 void InaRun::submit(size_t j) {
@@ -94,24 +178,15 @@ bool InaRun::try_start(size_t j) {
   InaJob& job = *jobs[j];
   // SwitchML reserves a pool; without one the job waits, or aggregates at its PS (host path).
   if (!job.sw->policy->admit(std::uint32_t(j), spec.switchml_pool) && !spec.switchml_host_path) return false;
-  const std::string& name = job.spec->name;
-  for (std::uint32_t w = 0; w < job.workers.size(); ++w) {
-    job.worker_to_switch.push_back(std::make_unique<Port<SwitchMessage>>(ctx, job.workers[w].host, job.switch_ep,
-                                                                          fmt::format("{}-w{}-port", name, w)));
-    job.switch_to_worker.push_back(std::make_unique<Port<Results>>(ctx, job.switch_ep.host, job.workers[w],
-                                                                    fmt::format("{}-switch-to-w{}", name, w)));
-  }
-  job.ps_to_switch = std::make_unique<Port<SwitchMessage>>(ctx, job.ps.host, job.switch_ep, name + "-ps-port");
-  job.switch_to_ps = std::make_unique<Port<ToPs>>(ctx, job.switch_ep.host, job.ps, name + "-switch-to-ps");
   training.jobs[j].start_s = sg4::Engine::get_clock();
   job.counters.admission_wait_s = training.jobs[j].start_s - job.spec->arrival_s;
-  sg4::Actor::create(fmt::format("{}-ps", job.spec->name), job.ps.host, [this, &job] { ina_server(*this, job); });
+  sg4::Actor::create(fmt::format("{}-ps", job.spec->name), job.ps, [this, &job] { ina_server(*this, job); });
   if (job.compressed && job.compressed->agreement_bytes() > 0)
-    sg4::Actor::create(fmt::format("{}-agree", job.spec->name), job.ps.host, [this, &job] {
+    sg4::Actor::create(fmt::format("{}-agree", job.spec->name), job.ps, [this, &job] {
       scale_agreement_service(ctx, job.job, job.workers.size(), job.spec->iterations, job.compressed->agreement_bytes());
     });
   for (std::uint32_t w = 0; w < job.workers.size(); ++w)
-    sg4::Actor::create(fmt::format("{}-w{}", job.spec->name, w), job.workers[w].host,
+    sg4::Actor::create(fmt::format("{}-w{}", job.spec->name, w), job.workers[w],
                        [this, &job, w] { ina_worker(*this, job, w); });
   return true;
 }

@@ -1,25 +1,39 @@
 #pragma once
 // The in-network aggregation part of a training run: switch services, INA workers and their
 // parameter servers, sharing this state. The policies' per-packet logic lives in models/ina.
+#include <functional>
 #include <map>
+#include <span>
 #include <random>
 #include <unordered_map>
 
 #include "ina/ina_state.hpp"
 #include "ina/messages.hpp"
+#include "ina/timed_inbox.hpp"
+#include "learning/random.hpp"
+#include "net/packet_link.hpp"
 #include "run/context.hpp"
-#include "run/port.hpp"
 #include "training/training_state.hpp"
 
 namespace cs::ina_sim {
 
+struct InaSwitch : SwitchState {
+  sg4::Host* node = nullptr;
+  TimedInbox<SwitchMessage> inbox;
+};
+
 struct InaJob {
   size_t job;  // index in the workload
   const JobSpec* spec;
-  SwitchState* sw;
-  Endpoint switch_ep, ps;
-  std::vector<Endpoint> workers;
+  InaSwitch* sw;
+  sg4::Host* ps;
+  std::vector<sg4::Host*> workers;
   std::uint64_t fragments;  // per iteration
+  // Packets per message: the scenario's `unit`, lowered so that a message's packets are
+  // never acted on later than the route's shortest latency after they arrived (see
+  // InaRun::InaRun); `reorder_window_s` is how much later at most.
+  std::uint32_t unit = 1;
+  double reorder_window_s = 0;
   // Per packet, beyond headers, both ways: fp32 fixed point (the same both ways), or a
   // compression scheme's indices up and its wider sums down.
   double up_payload_bytes = 0, down_payload_bytes = 0;
@@ -34,11 +48,9 @@ struct InaJob {
   }
   InaJobCounters counters;
   std::uint32_t workers_done = 0;
-  // Egress queues, created when the job starts.
-  std::vector<std::unique_ptr<Port<SwitchMessage>>> worker_to_switch;
-  std::unique_ptr<Port<SwitchMessage>> ps_to_switch;
-  std::unique_ptr<Port<ToPs>> switch_to_ps;
-  std::vector<std::unique_ptr<Port<Results>>> switch_to_worker;
+  TimedInbox<ToPs> ps_inbox;
+  std::vector<std::unique_ptr<TimedInbox<Results>>> worker_inboxes;
+  net::FifoServer ps_cpu;  // the PS sums packets one after another
 };
 
 class InaRun {
@@ -48,20 +60,39 @@ class InaRun {
   RunContext& ctx;
   TrainingState& training;
   const InaSpec& spec;
-  std::vector<std::unique_ptr<SwitchState>> switches;
+  std::vector<std::unique_ptr<InaSwitch>> switches;
   std::vector<std::unique_ptr<InaJob>> jobs;  // by workload index; null for jobs not using INA
-  std::unordered_map<const sg4::Host*, double> egress_backlog;  // bytes from a switch in flight to a host
 
   InaJob& job(std::uint32_t index) { return *jobs[index]; }
   // The aggregator a fragment hashes to: ATP's per-job random permutation of its index range.
   std::uint32_t aggregator_index(std::uint32_t job, std::uint64_t seq) const;
-  // Does one packet survive the links from `src` to `dst`? Draws from the run's seeded stream
-  // (only where the route can lose packets, so loss-free runs draw nothing).
+  // Does one packet survive the links from `src` to `dst`? Each host pair draws from its own
+  // seeded stream, in the order its packets arrive (only where the route can lose packets, so
+  // loss-free runs draw nothing): batching packets differently loses the same ones.
   bool delivered(const sg4::Host* src, const sg4::Host* dst);
   std::uint64_t switch_packets() const {
     std::uint64_t n = 0;
     for (const auto& sw : switches) n += sw->policy->counters().packets;
     return n;
+  }
+
+  // One message's packets on their way from one host to another: `times` go from ready to
+  // arrived, `bytes(i)` is packet i's size, `on_enqueue(i, backlog_bytes)` (if set) sees the
+  // first line's queue as packet i joins it; `arrival` is set to the last packet's arrival.
+  struct Lane {
+    std::vector<double>* times;
+    std::function<double(std::size_t)> bytes;
+    std::function<void(std::size_t, double)> on_enqueue = {};
+    double arrival = 0;
+  };
+  // Carries messages from `from` to `to` over the links of the route, each link a FIFO line
+  // shared by all INA traffic on it. Messages sent together share the lines in the order
+  // their packets are ready. Counts the bytes and records the transfers.
+  void carry(const sg4::Host* from, const sg4::Host* to, std::span<Lane> lanes);
+  double carry(const sg4::Host* from, const sg4::Host* to, std::vector<double>& times, std::function<double(std::size_t)> bytes) {
+    Lane lane{&times, std::move(bytes)};
+    carry(from, to, std::span<Lane>(&lane, 1));
+    return lane.arrival;
   }
 
   // A job arrives: its INA actors (workers, PS) start now, or when SwitchML has a pool for it.
@@ -70,15 +101,25 @@ class InaRun {
 
  private:
   bool try_start(size_t job);
+  void choose_unit(InaJob& job);
   bool lossy_ = false;  // any link with a loss rate
   std::uint64_t run_salt_;  // from the seed: where each job's aggregator window starts
-  std::mt19937_64 rng_;
-  std::uniform_real_distribution<double> uniform_{0.0, 1.0};
-  std::map<std::pair<const sg4::Host*, const sg4::Host*>, double> delivery_;
+  struct Delivery {
+    double probability;
+    learning::SplitMix64 rng;
+  };
+  std::map<std::pair<const sg4::Host*, const sg4::Host*>, Delivery> delivery_;
   std::vector<size_t> waiting_;  // SwitchML jobs waiting for a pool, in arrival order
+  struct Path {
+    std::vector<const sg4::Link*> links;
+    std::vector<net::FifoServer*> lines;
+  };
+  const Path& path(const sg4::Host* from, const sg4::Host* to);
+  std::unordered_map<const sg4::Link*, net::FifoServer> lines_;
+  std::map<std::pair<const sg4::Host*, const sg4::Host*>, Path> paths_;
 };
 
-void switch_service(InaRun& run, SwitchState& sw, Endpoint self);
+void switch_service(InaRun& run, InaSwitch& sw);
 void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank);
 void ina_server(InaRun& run, InaJob& job);
 

@@ -1,51 +1,55 @@
 // A job's parameter server under INA: it sums in software what reached it unaggregated
-// (collisions, forwarded packets) or partly aggregated (preempted or flushed sums), at a cost
-// per packet, and sends each fragment's result back through the switch once complete.
-// A resend of a fragment already complete is answered to its sender alone.
+// (collisions, forwarded packets) or partly aggregated (preempted or flushed sums), one item
+// after another at a cost per packet, and sends each fragment's result back through the
+// switch once complete. A resend of a fragment already complete is answered to its sender alone.
 #include <bit>
 
-#include "ina/ina_run.hpp"
 #include "ina/fragment_assembler.hpp"
+#include "ina/ina_run.hpp"
 
 namespace cs::ina_sim {
 
 void ina_server(InaRun& run, InaJob& job) {
   sg4::Actor::self()->daemonize();
-  job.ps.mailbox->set_receiver(sg4::Actor::self());
   ina::FragmentAssembler assembler(std::uint32_t(job.workers.size()), 0);
   const auto fan_in = std::uint32_t(job.workers.size());
+  auto bytes = [&](std::size_t) { return job.down_packet_bytes; };
   for (;;) {
-    auto m = receive<ToPs>(job.ps.mailbox);
-    run.egress_backlog[job.ps.host] -= job.bytes_of(m->items);
-    run.ctx.compute(double(m->items.size()) * run.spec.ps_packet_cost_s, Work::aggregate);
-    Results all{std::uint32_t(job.job), {}, -1, m->congested};
-    std::vector<std::vector<std::uint64_t>> answers(job.workers.size());
-    for (const PsItem& item : m->items) {
-      if (!run.delivered(job.switch_ep.host, job.ps.host)) {
+    std::unique_ptr<ToPs> m = job.ps_inbox.next();
+    Results all{std::uint32_t(job.job), -1, {}, {}, {}};
+    std::vector<Results> answers;
+    double busy_from = -1;
+    for (std::size_t k = 0; k < m->items.size(); ++k) {
+      const PsItem& item = m->items[k];
+      if (!run.delivered(job.sw->node, job.ps)) {
         ++job.counters.lost_packets;
         continue;
       }
+      if (busy_from < 0) busy_from = std::max(m->times[k], job.ps_cpu.free_at);
+      const double t = job.ps_cpu.serve(m->times[k], run.spec.ps_packet_cost_s);
       const bool was_complete = assembler.complete(item.seq);
       const auto added = assembler.add(item.seq, item.bitmap, {});
       if (added == ina::FragmentAssembler::Added::duplicate) {
-        if (item.kind == PsItem::packet && was_complete) answers[size_t(std::countr_zero(item.bitmap))].push_back(item.seq);
+        if (item.kind == PsItem::packet && was_complete) {
+          const auto w = std::int32_t(std::countr_zero(item.bitmap));
+          auto a = std::find_if(answers.begin(), answers.end(), [&](const Results& r) { return r.only_worker == w; });
+          if (a == answers.end()) a = answers.insert(answers.end(), Results{std::uint32_t(job.job), w, {}, {}, {}});
+          a->add(item.seq, false, t);
+        }
         continue;
       }
       if (item.kind == PsItem::packet) ++job.counters.ps_contributions;
       else job.counters.switch_contributions += item.kind == PsItem::aggregate ? fan_in : std::uint32_t(std::popcount(item.bitmap));
-      if (added == ina::FragmentAssembler::Added::completed) all.seqs.push_back(item.seq);
+      if (added == ina::FragmentAssembler::Added::completed) all.add(item.seq, item.marked, t);
     }
-    const double packet = job.down_packet_bytes;
-    if (!all.seqs.empty()) {
-      const double bytes = double(all.seqs.size()) * packet;
-      job.ps_to_switch->send(std::make_unique<SwitchMessage>(std::move(all)), bytes);
-    }
-    for (size_t w = 0; w < answers.size(); ++w)
-      if (!answers[w].empty()) {
-        const double bytes = double(answers[w].size()) * packet;
-        job.ps_to_switch->send(
-            std::make_unique<SwitchMessage>(Results{std::uint32_t(job.job), std::move(answers[w]), std::int32_t(w), false}), bytes);
-      }
+    if (run.ctx.trace && busy_from >= 0 && run.spec.ps_packet_cost_s > 0) run.ctx.trace->work(Work::aggregate, busy_from, job.ps_cpu.free_at);
+    answers.insert(answers.begin(), std::move(all));
+    std::erase_if(answers, [](const Results& r) { return r.seqs.empty(); });
+    std::vector<InaRun::Lane> lanes;
+    for (Results& r : answers) lanes.push_back({&r.times, bytes});
+    run.carry(job.ps, job.sw->node, lanes);
+    for (std::size_t k = 0; k < answers.size(); ++k)
+      job.sw->inbox.post(lanes[k].arrival, std::make_unique<SwitchMessage>(std::move(answers[k])));
   }
 }
 

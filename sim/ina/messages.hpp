@@ -1,6 +1,8 @@
 #pragma once
-// Typed messages between INA workers, switches and parameter servers. Each stands for
-// `count` packets on the wire; SimGrid times the whole message (the granularity "unit").
+// Typed messages between INA workers, switches and parameter servers. A message carries up to
+// `unit` packets, each with its own time: when it is ready at the sender, and, once the
+// network has carried it (InaRun::carry), when it has arrived. Receivers act on each packet
+// at its own time, so the batch changes how often actors wake, not when packets move.
 #include <cstdint>
 #include <variant>
 #include <vector>
@@ -13,27 +15,35 @@ struct PacketBatch {
   std::uint32_t priority;
   bool resend;
   std::vector<std::uint64_t> seqs;
+  std::vector<double> times;
 };
 
 // Switch -> PS: what the switch could not (or did not fully) aggregate.
 struct PsItem {
   enum Kind : std::uint8_t { aggregate, partial, packet } kind;
+  bool marked;  // ECN: the switch's egress toward this PS was over its threshold
   std::uint64_t seq;
   std::uint64_t bitmap;  // contributors
 };
 struct ToPs {
   std::uint32_t job;
   std::vector<PsItem> items;
-  bool congested;  // ECN: the switch's egress toward this PS was over its threshold
+  std::vector<double> times;
 };
 
 // PS -> switch -> workers: fragments whose sum is complete (ATP's ACK), multicast to the
-// job's workers, or to one worker (`only_worker`) answering its resend.
+// job's workers, or to one worker (`only_worker`) answering its resend. `marked` echoes ECN.
 struct Results {
   std::uint32_t job;
-  std::vector<std::uint64_t> seqs;
   std::int32_t only_worker = -1;
-  bool congested = false;
+  std::vector<std::uint64_t> seqs;
+  std::vector<std::uint8_t> marked;
+  std::vector<double> times;
+  void add(std::uint64_t seq, bool mark, double t) {
+    seqs.push_back(seq);
+    marked.push_back(mark);
+    times.push_back(t);
+  }
 };
 
 using SwitchMessage = std::variant<PacketBatch, Results>;
