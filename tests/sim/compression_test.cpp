@@ -106,7 +106,7 @@ TEST(Compression, InaCarriesThcIndicesUpAndEightBitSumsDown) {
   const double scales = 4 * 4, amortised = 32.0 * 4 / (1 << 22);
   const double p_up = 60 + 248 * (4 + amortised) / 8, p_down = 60 + 248 * (8 + amortised) / 8;
   const std::string p = "n=4, k=2 iterations, 2^22 coordinates, F=ceil(2^22/248) fragments, h=60 B headers, B=10 Gbps, "
-                        "l=1 us, c=1 ms, no compression costs, ATP, u=16 packets per transfer, c_ps=20 ns";
+                        "l=1 us, c=1 ms, no compression costs, ATP, c_ps=20 ns";
   // Bytes per link over the run: exact sums of these doubles (relative 1e-12).
   validation::check("", "bytes on a worker's uplink", "k (F p_up + s), p_up = h + 248 b_up / 8", p, k * (F * p_up + scales),
                     r.cell("links", "host0-switch_UP", "bytes"), 1e-12);
@@ -114,21 +114,18 @@ TEST(Compression, InaCarriesThcIndicesUpAndEightBitSumsDown) {
                     k * (F * p_down + scales), r.cell("links", "host0-switch_DOWN", "bytes"), 1e-12);
   validation::check("", "bytes into the PS (complete sums)", "k (F p_down + n s)", p, k * (F * p_down + n * scales),
                     r.cell("links", "host4-switch_DOWN", "bytes"), 1e-12);
-  // Time: compute; the agreement round (as in the PS test); then the first unit of u packets
-  // crosses worker -> switch (l + u p_up / B), its sums go switch -> PS (l + u p_down / B), the
-  // PS spends u c_ps on them and multicasts them back (l + u p_down / B), and from then on each
-  // switch -> worker link, which carries every result, is busy for F p_down / B, plus its l.
-  // The simulator meets this to 1.2 ns (2.4e-7), and to between 1.2 and 1.8 ns for gradients of
-  // 4 to 32 MiB: a residual that does not grow with the gradient, a step or two of SimGrid's
-  // surf/precision (1e-9 s, the slack within which it treats event times as equal) among
-  // thousands of pipelined transfers. Tolerance 1e-6 relative (5 ns); dropping the pipeline
-  // fill (14.6 us, 2.8e-3) or the agreement round (10 us) would fail by thousands of times that.
+  // Time: compute; the agreement round (as in the PS test); then the first packet crosses
+  // worker -> switch (l + p_up / B), and the sums leave the switch toward the PS one p_down / B
+  // apart (the switch -> PS line, slower than the uplinks' p_up / B, is the bottleneck and never
+  // idles: the window, 32 packets and growing, covers its round trip). The last sum reaches the
+  // PS F p_down / B + l later, costs c_ps there, and its result comes back through the switch to
+  // the worker: 2 (l + p_down / B). Every packet is timed on its own whatever the unit (16).
   const double agreement = n * (2 * l + scales / B) + 2 * l + n * scales / B;
-  const double fill = 4 * l + 16 * (p_up + 2 * p_down) / B + 16 * 20e-9;
+  const double fill = 4 * l + (p_up + 2 * p_down) / B + 20e-9;
   const double expected = 1e-3 + agreement + fill + F * p_down / B;
   validation::check("", "THC over INA (ATP, ample memory) iteration time",
-                    "c + n (2l + s/B) + (2l + n s/B) + 4 l + u (p_up + 2 p_down) / B + u c_ps + F p_down / B", p, expected,
-                    r.metrics["iteration_time_mean_s"].get<double>(), 1e-6);
+                    "c + n (2l + s/B) + (2l + n s/B) + 4 l + (p_up + 2 p_down) / B + c_ps + F p_down / B", p, expected,
+                    r.metrics["iteration_time_mean_s"].get<double>(), 1e-9);
   EXPECT_DOUBLE_EQ(r.metrics["ina_switch_aggregated_share"].get<double>(), 1.0);
 }
 
