@@ -251,21 +251,28 @@ TEST(Ina, EsaBeatsAtpWhenMemoryIsScarce) {
   EXPECT_LT(esa.metrics["ina_collisions"].get<int>(), atp.metrics["ina_collisions"].get<int>());
 }
 
+// The three contended jobs with 8 MB gradients at 25 Gbps on `aggregators`, each job hashing
+// over 2,800 of them.
+std::map<std::string, testing::SimResult> ample(std::initializer_list<const char*> policies, int aggregators) {
+  std::map<std::string, testing::SimResult> results;
+  for (const char* policy : policies) {
+    json s = contended(policy, 16);
+    s["platform"]["link"]["bandwidth"] = "25Gbps";
+    s["workload"]["ina"]["aggregators"] = aggregators;
+    s["workload"]["ina"]["aggregators_per_job"] = 2800;
+    for (auto& j : s["workload"]["jobs"]) j["gradient_size"] = "8MB";
+    results.emplace(policy, testing::simulate(s));
+  }
+  return results;
+}
+
 TEST(Ina, WithAmpleMemoryThePoliciesAgreeWhenNoFragmentsCollide) {
   // ESA differs from ATP only when a packet meets another fragment's aggregator. With ample
   // memory that depends on ATP's random per-job offsets: here (seed 1) the three jobs' ranges
   // of 2,800 aggregators do not overlap, so nothing collides and nothing is preempted.
   // Bandwidth-bound (25 Gbps): SwitchML's shorter path for results (the switch multicasts
   // them; ATP and ESA send them through the PS) then matters little.
-  std::map<std::string, testing::SimResult> results;
-  for (const char* policy : {"esa", "atp", "switchml"}) {
-    json s = contended(policy, 16);
-    s["platform"]["link"]["bandwidth"] = "25Gbps";
-    s["workload"]["ina"]["aggregators"] = 20000;
-    s["workload"]["ina"]["aggregators_per_job"] = 2800;
-    for (auto& j : s["workload"]["jobs"]) j["gradient_size"] = "8MB";
-    results.emplace(policy, testing::simulate(s));
-  }
+  const auto results = ample({"esa", "atp", "switchml"}, 20000);
   auto jct = [&](const char* p) { return results.at(p).metrics["jct_mean_s"].get<double>(); };
   ASSERT_EQ(results.at("atp").metrics["ina_collisions"], 0);
   EXPECT_EQ(results.at("esa").metrics["ina_preemptions"], 0);
@@ -276,15 +283,7 @@ TEST(Ina, WithAmpleMemoryThePoliciesAgreeWhenNoFragmentsCollide) {
 TEST(Ina, WhenFragmentsCollideEsaIsAheadOfAtpEvenWithAmpleMemory) {
   // The same, but every job hashes onto the same 2,800 aggregators (aggregators_per_job =
   // aggregators): their fragments collide, and ESA's preemption then helps.
-  std::map<std::string, testing::SimResult> results;
-  for (const char* policy : {"esa", "atp"}) {
-    json s = contended(policy, 16);
-    s["platform"]["link"]["bandwidth"] = "25Gbps";
-    s["workload"]["ina"]["aggregators"] = 2800;
-    s["workload"]["ina"]["aggregators_per_job"] = 2800;
-    for (auto& j : s["workload"]["jobs"]) j["gradient_size"] = "8MB";
-    results.emplace(policy, testing::simulate(s));
-  }
+  const auto results = ample({"esa", "atp"}, 2800);
   ASSERT_GT(results.at("atp").metrics["ina_collisions"].get<int>(), 0);
   EXPECT_GT(results.at("esa").metrics["ina_preemptions"].get<int>(), 0);
   EXPECT_LT(results.at("esa").metrics["jct_mean_s"].get<double>(), results.at("atp").metrics["jct_mean_s"].get<double>());
