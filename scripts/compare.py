@@ -14,16 +14,32 @@ metric must agree to a relative 1e-9, the simulator being deterministic. Prints 
 --update-reference copies SWEEP_OUT's runs.csv and points.csv (not the run folders) into
 REFERENCE_DIR and appends the reason, the date and the clustersim commit to its CHANGELOG.md.
 
-Exit codes: 0 nothing regressed; 1 a metric regressed or changed, or a reference run is missing;
-2 bad input."""
-import argparse, datetime, os, sys
+Exit codes: 0 nothing regressed; 1 a metric regressed or changed, or a reference run is missing,
+or another failure; 2 bad input (one line naming the file and, where it can, the line and column:
+a runs.csv that is missing, binary, empty, cut short or holds a cell that is no number, a
+directory, FIFO or device where a file belongs, a tolerance file that is no JSON); 130 on Ctrl-C
+(one line, no temporary file left)."""
+import os, signal, sys
+
+
+def _stop_early(signum, frame):
+    os.write(2, b"compare.py: interrupted\n")  # while modules load: nothing written yet
+    os._exit(128 + signum)
+
+
+for _signal in (signal.SIGINT, signal.SIGTERM):
+    if signal.getsignal(_signal) != signal.SIG_IGN:
+        signal.signal(_signal, _stop_early)
+
+import argparse, datetime  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cslib import compare, sweepfile  # noqa: E402
+from cslib import cli, compare, interrupts, sweepfile  # noqa: E402
 
 
 def main(argv):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    interrupts.install()
+    p = cli.Parser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     # Two positionals, not nargs=2 with a tuple metavar: argparse's --help cannot format that.
     p.add_argument("current", metavar="CURRENT")
     p.add_argument("reference", metavar="REFERENCE")
@@ -51,15 +67,27 @@ def main(argv):
     except (compare.BadInput, sweepfile.SweepError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    print(f"current:   {current}\nreference: {reference}\n")
-    print(compare.format_table(results, ref_runs.axes))
+    except OSError as e:  # writing the reference: a full disk, no permission
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     counts = {}
     for row in results:
         counts[row[-1]] = counts.get(row[-1], 0) + 1
     summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
-    print(f"\n{'REGRESSION' if failed else 'ok'}: {summary}")
+    try:
+        print(f"current:   {current}\nreference: {reference}\n")
+        print(compare.format_table(results, ref_runs.axes))
+        print(f"\n{'REGRESSION' if failed else 'ok'}: {summary}")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `compare.py ... | head`: the verdict still counts
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        code = main(sys.argv[1:])
+        interrupts.ignore()
+    except interrupts.Interrupted as e:
+        code = interrupts.report(e, "compare.py: interrupted")
+    sys.exit(code)

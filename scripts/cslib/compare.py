@@ -18,10 +18,16 @@ tolerance file (JSON, // comments allowed):
 
 Verdicts: ok, improved, regressed (worse beyond tolerance), changed (beyond tolerance, no
 direction), missing (a reference run has no ok counterpart), new (a point only in current).
-Regressed, changed and missing fail the comparison."""
-import csv, json, math, os, shutil
+Regressed, changed and missing fail the comparison.
 
-from . import stats
+Every problem with the input (a runs.csv that is missing, binary, empty, cut short, not a
+regular file, or holds a cell that is no number) is a BadInput naming the file and, where there
+is one, the line and column. Reading and matching take time linear in the number of runs: runs
+and points are looked up by key, never searched for."""
+import csv, io, json, math, os, re, shutil
+
+from . import interrupts, safeio, stats
+from .safeio import one_line
 from .sweepfile import SweepError, load_json_with_comments, pointer_escape
 
 FAILING = ("regressed", "changed", "missing")
@@ -30,44 +36,123 @@ _TOLERANCE_KEYS = ("relative", "absolute", "welch_alpha", "better")
 
 
 class BadInput(Exception):
-    pass
+    """Bad input: one line naming the file and the problem (control characters escaped)."""
+
+    def __init__(self, message):
+        super().__init__(one_line(message))
+
+
+FIXED_COLUMNS = ("run_id", "repetition", "seed", "status")
+# What aggregate.number writes (repr of a double, or an int): no "nan", "inf", "1_000" or " 1".
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+
+
+def _shown(text, limit=40):
+    """A cell as it can go into a one-line message: quoted, escaped, cut."""
+    return json.dumps(text[:limit]) + ("..." if len(text) > limit else "")
 
 
 class Runs:
-    """One runs.csv: its axes, metrics and rows keyed by (point, seed)."""
+    """One runs.csv: its axes, metrics and rows keyed by (point, seed).
+
+    rows: {(point, seed): (status, {metric: value or None})}; by_point: {point: {seed: same}},
+    points in file order; run_ids: every row's run_id, in file order."""
 
     def __init__(self, directory):
         path = os.path.join(directory, "runs.csv")
+        hint = f"is {directory} a sweep's output?"
         try:
-            with open(path, newline="") as f:
-                reader = csv.reader(f)
-                header = next(reader)
-                rows = list(reader)
-        except (OSError, StopIteration) as e:
-            raise BadInput(f"{path}: cannot read runs.csv ({e or 'empty'}); is {directory} a sweep's output?") from None
-        fixed = ("run_id", "repetition", "seed", "status")
-        if header[:1] != ["run_id"] or any(c not in header for c in fixed):
-            raise BadInput(f"{path}: not a sweep's runs.csv (its header lacks {', '.join(fixed)})")
-        r, s = header.index("repetition"), header.index("status")
-        self.path, self.axes, self.metrics = path, header[1:r], header[s + 1:]
-        self.rows = {}
-        self.order = []  # points in file order
-        for line, row in enumerate(rows, start=2):
-            if len(row) != len(header):
-                raise BadInput(f"{path}: line {line} has {len(row)} cells, the header {len(header)}")
-            point = tuple(row[1:r])
-            if point not in self.order:
-                self.order.append(point)
-            values = {m: (float(v) if v != "" else None) for m, v in zip(self.metrics, row[s + 1:])}
-            self.rows[(point, row[header.index("seed")])] = (row[s], values)
+            data = safeio.read_bytes(path)
+        except safeio.FileProblem as e:
+            raise BadInput(f"{path}: cannot read runs.csv ({e}); {hint}") from None
+        try:
+            text = safeio.decode_utf8(data)
+        except safeio.FileProblem as e:
+            raise BadInput(f"{path}: {e}") from None
+        if "\0" in text:
+            line, column = safeio.position(text, text.index("\0"))
+            raise BadInput(f"{path}: line {line} column {column}: a NUL byte; is it a binary file?")
+        self._load(path, self._records(path, text), hint)
+
+    @classmethod
+    def from_rows(cls, path, rows):
+        """The Runs of a table given as lists of cells (the header first), named `path` in
+        messages: what the tests use to count the work matching does."""
+        runs = cls.__new__(cls)
+        runs._load(path, enumerate(rows, start=1), "")
+        return runs
+
+    @staticmethod
+    def _records(path, text):
+        """(line, cells) of each CSV record, line being where the record starts."""
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        line = 1
+        try:
+            for row in reader:
+                yield line, row
+                line = reader.line_num + 1
+        except csv.Error as e:
+            raise BadInput(f"{path}: line {reader.line_num}: not CSV ({e})") from None
+
+    def _load(self, path, records, hint):
+        self.path = path
+        header = next(records, (1, None))[1]
+        if not header:
+            raise BadInput(f"{path}: empty (no header line); not a sweep's runs.csv{'; ' + hint if hint else ''}")
+        missing = [c for c in FIXED_COLUMNS if c not in header]
+        if missing:
+            raise BadInput(f"{path}: not a sweep's runs.csv (its header lacks {', '.join(missing)})")
+        seen = {}
+        for i, name in enumerate(header, start=1):
+            if not name:
+                raise BadInput(f"{path}: line 1 column {i}: an empty column name")
+            if name in seen:
+                raise BadInput(f"{path}: line 1 column {i}: column {_shown(name)} repeats column {seen[name]}")
+            seen[name] = i
+        r = header.index("repetition")
+        if header[0] != "run_id" or header[r + 1:r + 3] != ["seed", "status"]:
+            raise BadInput(f"{path}: not a sweep's runs.csv (its header is not run_id, the axes, repetition, seed, "
+                           f"status, then the metrics)")
+        s = r + 2
+        self.axes, self.metrics = header[1:r], header[s + 1:]
+        self.metric_set = set(self.metrics)
+        self.rows, self.by_point, self.run_ids = {}, {}, []
+        first_line = {}
+        width = len(header)
+        for line, row in records:
+            if len(row) != width:
+                raise BadInput(f"{path}: line {line} has {len(row)} cells, the header {width}" if row else
+                               f"{path}: line {line} is empty")
+            point, seed = tuple(row[1:r]), row[r + 1]
+            values = {}
+            for column, (metric, v) in enumerate(zip(self.metrics, row[s + 1:]), start=s + 2):
+                values[metric] = self._number(path, line, column, metric, v)
+            key = (point, seed)
+            if key in first_line:
+                raise BadInput(f"{path}: line {line} has the point and seed of line {first_line[key]}")
+            first_line[key] = line
+            self.rows[key] = (row[s], values)
+            self.by_point.setdefault(point, {})[seed] = self.rows[key]
+            self.run_ids.append(row[0])
+
+    @staticmethod
+    def _number(path, line, column, metric, v):
+        if not v:
+            return None
+        x = float(v) if _NUMBER.match(v) else None
+        if x is None or not math.isfinite(x):
+            raise BadInput(f"{path}: line {line} column {column} ({metric}): {_shown(v)} is not a "
+                           f"{'number' if x is None else 'finite number'}")
+        return x
+
+    @property
+    def order(self):
+        """The points in file order."""
+        return list(self.by_point)
 
     def at(self, point):
         """{seed: (status, metrics)} of the point's runs."""
-        if not hasattr(self, "_by_point"):
-            self._by_point = {}
-            for (p, seed), r in self.rows.items():
-                self._by_point.setdefault(p, {})[seed] = r
-        return self._by_point.get(point, {})
+        return self.by_point.get(point, {})
 
 
 def load_tolerances(path):
@@ -90,8 +175,11 @@ def load_tolerances(path):
             if key == "better":
                 if v not in ("lower", "higher"):
                     raise SweepError(path, f"{at}/better", "expected \"lower\" or \"higher\"")
-            elif isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0 or (key == "welch_alpha" and not 0 < v < 1):
-                raise SweepError(path, f"{at}/{key}", f"expected a number {'in (0, 1)' if key == 'welch_alpha' else '>= 0'}")
+            elif (isinstance(v, bool) or not isinstance(v, (int, float)) or not _finite(v) or v < 0
+                  or (key == "welch_alpha" and not 0 < v < 1)):
+                raise SweepError(path, f"{at}/{key}", f"expected a finite number {'in (0, 1)' if key == 'welch_alpha' else '>= 0'}")
+            else:
+                t[key] = float(v)
         if "welch_alpha" in t and ("relative" in t or "absolute" in t):
             raise SweepError(path, at, "welch_alpha is a test of its own: give it without relative/absolute")
         if not any(k in t for k in ("relative", "absolute", "welch_alpha")):
@@ -103,6 +191,13 @@ def load_tolerances(path):
         raise SweepError(path, "/metrics", "expected an object {metric: tolerance}")
     return {"default": check(doc["default"], "/default") if "default" in doc else DEFAULT_TOLERANCE,
             "metrics": {m: check(t, f"/metrics/{pointer_escape(m)}") for m, t in metrics.items()}}
+
+
+def _finite(v):
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer beyond any double
+        return False
 
 
 def _direction(diff, better):
@@ -123,32 +218,37 @@ def compare(reference, current, tolerances, metrics=None):
     if reference.axes != current.axes:
         raise BadInput(f"the sweeps have different axes: {reference.path} has {reference.axes or 'none'}, "
                        f"{current.path} has {current.axes or 'none'}")
-    names = metrics or [m for m in reference.metrics if m in current.metrics]
+    current_metrics = set(current.metrics)
+    names = metrics or [m for m in reference.metrics if m in current_metrics]
     for m in names:
         for runs in (reference, current):
-            if m not in runs.metrics:
+            if m not in runs.metric_set:
                 raise BadInput(f"{runs.path} has no metric \"{m}\" (it has: {', '.join(runs.metrics) or 'none'})")
+    compared = set(names)
     for m in tolerances["metrics"]:
-        if m not in names:
+        if m not in compared:
             raise BadInput(f"the tolerance file names metric \"{m}\", which is not compared")
     results, failed = [], False
-    points = reference.order + [p for p in current.order if p not in reference.order]
+    # Dict lookups only: time linear in the runs (30,000 runs took 42 s with list searches).
+    points = list(reference.by_point) + [p for p in current.by_point if p not in reference.by_point]
+    pairs = {}  # point -> (its reference seeds, [(reference run, current run)] of the seeds ok in both)
+    for point in points:
+        ref_at, cur_at = reference.at(point), current.at(point)
+        pairs[point] = (len(ref_at), [(r, cur_at[seed]) for seed, r in ref_at.items()
+                                      if r[0] == "ok" and seed in cur_at and cur_at[seed][0] == "ok"])
     for name in names:
         tol = tolerances["metrics"].get(name, tolerances["default"])
         for point in points:
-            ref_runs = {seed: r for seed, r in reference.at(point).items() if r[0] == "ok"}
-            cur_runs = {seed: r for seed, r in current.at(point).items() if r[0] == "ok"}
-            ref_all = list(reference.at(point))
-            matched = [seed for seed in ref_all if seed in cur_runs and seed in ref_runs]
-            ref_values = [ref_runs[s][1][name] for s in matched]
-            cur_values = [cur_runs[s][1][name] for s in matched]
+            n_ref, matched = pairs[point]
+            ref_values = [r[1][name] for r, _ in matched]
+            cur_values = [c[1][name] for _, c in matched]
             ref_mean, cur_mean = _mean(ref_values), _mean(cur_values)
-            if not ref_all:
+            if not n_ref:
                 verdict = "new"
-            elif len(matched) < len(ref_all):
+            elif len(matched) < n_ref:
                 verdict = "missing"
             elif "welch_alpha" in tol:
-                verdict = _welch_verdict(name, point, ref_values, cur_values, tol)
+                verdict = _welch_verdict(name, point, ref_values, cur_values, tol, (reference.path, current.path))
             else:
                 verdict = "ok"
                 for r, c in zip(ref_values, cur_values):
@@ -173,13 +273,17 @@ def _change(ref, cur):
     return (cur - ref) / abs(ref) * 100.0
 
 
-def _welch_verdict(name, point, ref_values, cur_values, tol):
+def _welch_verdict(name, point, ref_values, cur_values, tol, paths):
     if any(v is None for v in ref_values + cur_values):
         return "ok" if ref_values == cur_values else "changed"
     if len(ref_values) < 2:
         raise BadInput(f"metric {name}: welch_alpha needs two repetitions or more per point, "
                        f"point ({', '.join(point) or 'the only one'}) has {len(ref_values)}")
-    _, _, p = stats.welch(ref_values, cur_values)
+    try:
+        _, _, p = stats.welch(ref_values, cur_values)
+    except ArithmeticError as e:  # values so large that their squares overflow
+        raise BadInput(f"{paths[0]} and {paths[1]}: metric {name} at point ({', '.join(point) or 'the only one'}): "
+                       f"Welch's t-test fails on these values ({e})") from None
     if p >= tol["welch_alpha"]:
         return "ok"
     return _direction(stats.mean(cur_values) - stats.mean(ref_values), tol.get("better"))
@@ -204,41 +308,69 @@ def format_table(results, axes):
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _regular_or_absent(path):
+    """BadInput if path exists and is not a regular file."""
+    if os.path.lexists(path):
+        try:
+            safeio.check_regular(path)
+        except safeio.FileProblem as e:
+            raise BadInput(f"{path}: {e}") from None
+
+
 def update_reference(sweep_out, reference_dir, reason, today):
     """Copies SWEEP_OUT's runs.csv and points.csv into REFERENCE_DIR and appends the reason, the
     date and the clustersim build to REFERENCE_DIR/CHANGELOG.md; refuses a sweep with runs that
-    are not ok. Returns the number of runs."""
+    are not ok. Returns the number of runs. Checks everything before writing anything; the two
+    tables are written to temporary files first, which an error or an interrupt removes."""
     runs = Runs(sweep_out)
     bad = [r for r in runs.rows.values() if r[0] != "ok"]
     if bad:
         raise BadInput(f"{runs.path}: {len(bad)} runs are not ok; a reference needs every run")
-    if not reason.strip():
+    reason = " ".join(reason.split())  # one line: it heads a CHANGELOG entry
+    if not reason:
         raise BadInput("--reason must say why the reference changes")
-    builds = set()
-    with open(runs.path, newline="") as f:
-        for row in csv.DictReader(f):
-            try:
-                with open(os.path.join(sweep_out, "runs", row["run_id"], "summary.json")) as s:
-                    c = json.load(s)["clustersim"]
-                builds.add(f"{c['commit']} (version {c['version']})")
-            except (OSError, ValueError, KeyError):
-                builds.add("unknown (no summary.json)")
+    points = os.path.join(sweep_out, "points.csv")
     try:
-        with open(os.path.join(sweep_out, "sweep.json")) as f:
-            name = json.load(f).get("name", "?")
-    except (OSError, ValueError):
+        safeio.check_regular(points)
+    except safeio.FileProblem as e:
+        raise BadInput(f"{points}: cannot read points.csv ({e}); is {sweep_out} a sweep's output?") from None
+    if os.path.lexists(reference_dir) and not os.path.isdir(reference_dir):
+        raise BadInput(f"{reference_dir}: exists and is not a directory")
+    log = os.path.join(reference_dir, "CHANGELOG.md")
+    for path in (os.path.join(reference_dir, "runs.csv"), os.path.join(reference_dir, "points.csv"), log):
+        _regular_or_absent(path)
+    builds = set()
+    for run_id in runs.run_ids:
+        try:
+            c = safeio.load_json(os.path.join(sweep_out, "runs", run_id, "summary.json"))["clustersim"]
+            builds.add(f"{c['commit']} (version {c['version']})")
+        except (safeio.FileProblem, KeyError, TypeError, IndexError):
+            builds.add("unknown (no summary.json)")
+    try:
+        doc = safeio.load_json(os.path.join(sweep_out, "sweep.json"))
+        name = doc["name"] if isinstance(doc, dict) and isinstance(doc.get("name"), str) else "?"
+    except safeio.FileProblem:
         name = os.path.basename(os.path.normpath(sweep_out))
     os.makedirs(reference_dir, exist_ok=True)
-    for f in ("runs.csv", "points.csv"):
-        tmp = os.path.join(reference_dir, f".{f}.tmp")
-        shutil.copyfile(os.path.join(sweep_out, f), tmp)
-        os.replace(tmp, os.path.join(reference_dir, f))
-    log = os.path.join(reference_dir, "CHANGELOG.md")
-    entry = (f"\n## {today}: {reason.strip()}\n\n- sweep: {name}, {len(runs.rows)} runs\n"
-             f"- clustersim commit: {', '.join(sorted(builds))}\n")
-    if not os.path.exists(log):
-        entry = (f"# Reference results: {name}\n\n`scripts/compare.py OUT {reference_dir.rstrip('/')}` compares a "
-                 f"sweep's output with runs.csv here; every update appends why.\n" + entry)
-    with open(log, "a") as f:
-        f.write(entry)
+    temporary = {f: os.path.join(reference_dir, f".{f}.tmp{os.getpid()}") for f in ("runs.csv", "points.csv")}
+    with interrupts.deferred():
+        try:
+            for f, tmp in temporary.items():
+                shutil.copyfile(os.path.join(sweep_out, f), tmp)
+            for f, tmp in temporary.items():
+                os.replace(tmp, os.path.join(reference_dir, f))
+        except BaseException:
+            for tmp in temporary.values():
+                try:
+                    os.remove(tmp)
+                except OSError:
+                    pass
+            raise
+        entry = (f"\n## {today}: {reason}\n\n- sweep: {name}, {len(runs.rows)} runs\n"
+                 f"- clustersim commit: {', '.join(sorted(builds))}\n")
+        if not os.path.exists(log):
+            entry = (f"# Reference results: {name}\n\n`scripts/compare.py OUT {reference_dir.rstrip('/')}` compares a "
+                     f"sweep's output with runs.csv here; every update appends why.\n" + entry)
+        with open(log, "a") as f:
+            f.write(entry)
     return len(runs.rows)

@@ -15,7 +15,12 @@ def mean(xs):
         return math.nan
     # Equal values (repetitions of a deterministic metric) keep their exact value, so their
     # spread is exactly 0 rather than a rounding error of the division.
-    return float(xs[0]) if all(x == xs[0] for x in xs) else math.fsum(xs) / len(xs)
+    if all(x == xs[0] for x in xs):
+        return float(xs[0])
+    try:
+        return math.fsum(xs) / len(xs)
+    except OverflowError:  # the sum passes the largest double though the mean does not
+        return math.fsum(x / len(xs) for x in xs)
 
 
 def std(xs):
@@ -23,7 +28,10 @@ def std(xs):
     if len(xs) < 2:
         return math.nan
     m = mean(xs)
-    return math.sqrt(math.fsum((x - m) ** 2 for x in xs) / (len(xs) - 1))
+    try:
+        return math.sqrt(math.fsum((x - m) * (x - m) for x in xs) / (len(xs) - 1))
+    except OverflowError:  # squares beyond the largest double
+        return math.inf
 
 
 def _beta_continued_fraction(a, b, x):

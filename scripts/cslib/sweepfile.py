@@ -19,62 +19,45 @@ its id when axes or values are added, which lets a grown sweep reuse its finishe
 Checks here are structural; check_with_clustersim() then asks `clustersim validate` about every
 override. Every problem is a SweepError naming the sweep file, the JSON path in it and the
 problem."""
-import concurrent.futures, difflib, hashlib, itertools, json, os, re, subprocess
+import concurrent.futures, difflib, hashlib, itertools, json, os, re, signal, subprocess, threading
+
+from . import interrupts, safeio
+from .safeio import one_line
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 KEYS = ("name", "description", "scenario", "set", "axes", "repetitions", "base_seed", "metrics", "plots")
 AXIS_KEYS = ("path", "values")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+MAX_RUNS = 1_000_000  # points x repetitions; beyond, a sweep is a typo (or an attack), not an experiment
 
 
 class SweepError(Exception):
-    """Bad input, before any run starts: `FILE: /json/path: problem`."""
+    """Bad input, before any run starts: `FILE: /json/path: problem`, on one line."""
 
     def __init__(self, file, pointer, problem):
         self.file, self.pointer, self.problem = file, pointer, problem
-        super().__init__(f"{file}: {pointer}: {problem}" if pointer else f"{file}: {problem}")
+        super().__init__(one_line(f"{file}: {pointer}: {problem}" if pointer else f"{file}: {problem}"))
+
+
+_LEXEME = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)|//[^\n]*|/\*.*?(?:\*/|\Z)', re.S)
 
 
 def strip_comments(text):
     """The JSON text without // and /* */ comments, strings untouched; comments become spaces
     (newlines kept) so the JSON parser's line and column numbers still point into the file."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            out.append(text[i:j + 1])
-            i = j + 1
-        elif text.startswith("//", i):
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            out.append(" " * (j - i))
-            i = j
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            out.append(re.sub(r"[^\n]", " ", text[i:j]))
-            i = j
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
+    return _LEXEME.sub(lambda m: m.group() if m.group()[0] == '"' else re.sub(r"[^\n]", " ", m.group()), text)
 
 
 def load_json_with_comments(path, shown_name=None):
+    """The document; a SweepError for a file that is missing, not a regular file (a directory,
+    a FIFO, /dev/zero), larger than safeio.MAX_JSON_BYTES, not UTF-8, not JSON, or nested deeper
+    than safeio.MAX_JSON_DEPTH."""
     shown = shown_name or path
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except OSError as e:
-        raise SweepError(shown, "", e.strerror or str(e)) from None
-    try:
-        return json.loads(strip_comments(text))
-    except json.JSONDecodeError as e:
-        raise SweepError(shown, "", f"line {e.lineno} column {e.colno}: {e.msg}") from None
+        return safeio.parse_json(strip_comments(safeio.read_text(path, safeio.MAX_JSON_BYTES)))
+    except safeio.FileProblem as e:
+        raise SweepError(shown, "", str(e)) from None
 
 
 def pointer_escape(key):
@@ -204,8 +187,11 @@ def load(path, scenario_must_exist=True):
     if not isinstance(doc["scenario"], str) or not doc["scenario"]:
         fail("/scenario", "expected the scenario file's path, relative to the sweep file")
     scenario = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)), doc["scenario"]))
+    if "\0" in scenario:
+        fail("/scenario", "the path holds a NUL character")
     if scenario_must_exist and not os.path.isfile(scenario):
-        fail("/scenario", f"no such file: {scenario}")
+        fail("/scenario", f"no such file: {scenario}" if not os.path.lexists(scenario) else
+             f"not a regular file: {scenario}")
     doc["scenario"] = scenario
 
     fixed = doc.get("set", {})
@@ -215,6 +201,8 @@ def load(path, scenario_must_exist=True):
         at = f"/set/{pointer_escape(key)}"
         if not key.startswith("/"):
             fail(at, f"\"{key}\" is not a JSON pointer (it starts with /)")
+        if "\0" in key:
+            fail("/set", f"the JSON pointer {json.dumps(key)} holds a NUL character")
         if key == "/seed":
             fail(at, "the seed comes from base_seed and the repetition; set base_seed instead")
 
@@ -233,6 +221,8 @@ def load(path, scenario_must_exist=True):
         p = axis["path"]
         if not isinstance(p, str) or not p.startswith("/"):
             fail(f"{at}/path", f"expected a JSON pointer such as \"/platform/link/bandwidth\", got {json.dumps(p)}")
+        if "\0" in p:
+            fail(f"{at}/path", "the JSON pointer holds a NUL character")
         if p == "/seed":
             fail(f"{at}/path", "the seed comes from base_seed and repetitions; sweep them instead")
         if p in seen:
@@ -252,6 +242,15 @@ def load(path, scenario_must_exist=True):
 
     integer("repetitions", 1, 1)
     integer("base_seed", 1, 0)
+    points = 1
+    for axis in axes:
+        points = min(points * len(axis["values"]), MAX_RUNS + 1)
+    repetitions = doc.get("repetitions", 1)
+    if points > MAX_RUNS:
+        fail("/axes", f"the axes make more than {MAX_RUNS:,} points; split the sweep")
+    if points * repetitions > MAX_RUNS:
+        fail("/repetitions", f"{points:,} points x {repetitions if repetitions <= MAX_RUNS else 'so many'} "
+             f"repetitions is more than {MAX_RUNS:,} runs; split the sweep")
     metrics = doc.get("metrics")
     if metrics is not None:
         if not isinstance(metrics, list) or not metrics:
@@ -264,18 +263,71 @@ def load(path, scenario_must_exist=True):
     return Sweep(path, doc)
 
 
-def _validate(clustersim, scenario, overrides):
-    """None if `clustersim validate` accepts the scenario with these overrides, else its message."""
-    args = [clustersim, "validate", scenario]
-    for path, value in overrides:
-        args += ["--set", f"{path}={canonical(value)}"]
-    done = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if done.returncode == 0:
-        return None
-    message = " ".join(done.stderr.split("\n")[0].split())
-    if done.returncode != 2:
-        raise RuntimeError(f"{' '.join(args)} failed (exit code {done.returncode}): {message}")
-    return message[len("error: "):] if message.startswith("error: ") else message
+class _Validator:
+    """Runs `clustersim validate`, several at once from a thread pool; stop() ends the ones
+    running and keeps new ones from starting. Each runs in a session of its own, so a terminal's
+    Ctrl-C reaches only sweep.py, which stops them: none dies half-way and looks like a failure."""
+
+    def __init__(self, clustersim):
+        self.clustersim = clustersim
+        self.lock = threading.Lock()
+        self.procs, self.stopped = set(), False
+
+    def __call__(self, scenario, overrides):
+        """None if clustersim accepts the scenario with these overrides, else its message."""
+        args = [self.clustersim, "validate", scenario]
+        for path, value in overrides:
+            args += ["--set", f"{path}={canonical(value)}"]
+        proc = None
+        try:
+            with interrupts.deferred(), self.lock:  # no signal between starting it and recording it
+                if self.stopped:
+                    return None  # nobody reads it: the sweep is stopping
+                proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, start_new_session=True)
+                self.procs.add(proc)
+            _, err = proc.communicate()
+        except BaseException:  # interrupted while waiting on the main thread
+            if proc is not None:
+                self._end(proc)
+            raise
+        finally:
+            if proc is not None:
+                with self.lock:
+                    self.procs.discard(proc)
+        if self.stopped:
+            return None
+        message = " ".join(err.decode("utf-8", "replace").split("\n")[0].split())
+        if proc.returncode == 0:
+            return None
+        if proc.returncode != 2:
+            raise RuntimeError(f"{' '.join(args)} failed (exit code {proc.returncode}): {message}")
+        return message[len("error: "):] if message.startswith("error: ") else message
+
+    @staticmethod
+    def _signal(proc, sig):
+        if proc.returncode is not None:
+            return  # reaped: its process group id may be reused
+        try:
+            os.killpg(proc.pid, sig)  # its session's group: a wrapper script's children too
+        except OSError:
+            pass  # it has just ended
+
+    def _end(self, proc):
+        self._signal(proc, signal.SIGTERM)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._signal(proc, signal.SIGKILL)
+            proc.wait()
+
+    def stop(self):
+        """Ends the checks still running (the threads waiting on them then return) and keeps
+        new ones from starting."""
+        with self.lock:
+            self.stopped = True
+            for proc in self.procs:
+                self._signal(proc, signal.SIGTERM)
 
 
 def _missing_path(message):
@@ -284,24 +336,32 @@ def _missing_path(message):
 
 
 def check_with_clustersim(sweep, clustersim, jobs):
-    """Asks `clustersim validate` about the fixed overrides, then every axis value, then (with
-    two axes or more) every combination; raises SweepError naming the first problem in file order."""
+    """Asks `clustersim validate` about the fixed overrides (with the largest seed), then every
+    axis value, then (with two axes or more) every combination; raises SweepError naming the
+    first problem in file order."""
     f = sweep.file
+    _validate = _Validator(clustersim)
+    last_seed = ("/seed", sweep.seed(sweep.repetitions - 1))
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        if _validate(clustersim, sweep.scenario, sweep.fixed):
-            base = _validate(clustersim, sweep.scenario, [])
+        if _validate(sweep.scenario, sweep.fixed + [last_seed]):
+            base = _validate(sweep.scenario, [])
             if base:
                 raise SweepError(f, "/scenario", base)
-            for (path, value), error in zip(sweep.fixed, pool.map(lambda o: _validate(clustersim, sweep.scenario, [o]),
+            for (path, value), error in zip(sweep.fixed, pool.map(lambda o: _validate(sweep.scenario, [o]),
                                                                  sweep.fixed)):
                 if error:
                     problem = f"{path} does not exist in the scenario: {error}" if _missing_path(error) else \
                         f"{json.dumps(value)} is rejected: {error}"
                     raise SweepError(f, f"/set/{pointer_escape(path)}", problem)
-            raise SweepError(f, "/set", _validate(clustersim, sweep.scenario, sweep.fixed))
+            error = _validate(sweep.scenario, [last_seed])
+            if error:
+                seed_key = "base_seed" if sweep.repetitions == 1 or _validate(sweep.scenario, [("/seed", sweep.base_seed)]) \
+                    else "repetitions"
+                raise SweepError(f, f"/{seed_key}", f"the seeds run up to {last_seed[1]}: {error}")
+            raise SweepError(f, "/set", _validate(sweep.scenario, sweep.fixed + [last_seed]))
         cases = [(i, j, path, value) for i, (path, values) in enumerate(sweep.axes) for j, value in enumerate(values)]
-        errors = pool.map(lambda c: _validate(clustersim, sweep.scenario, sweep.fixed + [(c[2], c[3])]), cases)
+        errors = pool.map(lambda c: _validate(sweep.scenario, sweep.fixed + [(c[2], c[3])]), cases)
         for (i, j, path, value), error in zip(cases, errors):
             if error and _missing_path(error):
                 raise SweepError(f, f"/axes/{i}/path", f"{path} does not exist in the scenario: {error}")
@@ -309,10 +369,11 @@ def check_with_clustersim(sweep, clustersim, jobs):
                 raise SweepError(f, f"/axes/{i}/values/{j}", f"{json.dumps(value)} is rejected: {error}")
         if len(sweep.axes) > 1:
             points = sweep.points()
-            errors = pool.map(lambda p: _validate(clustersim, sweep.scenario, sweep.fixed + list(p.items())), points)
+            errors = pool.map(lambda p: _validate(sweep.scenario, sweep.fixed + list(p.items())), points)
             for point, error in zip(points, errors):
                 if error:
                     combo = ", ".join(f"{p}={cell(v)}" for p, v in point.items())
                     raise SweepError(f, "/axes", f"the combination {combo} is rejected: {error}")
     finally:
+        _validate.stop()  # on an error or an interrupt: the checks still running are not needed
         pool.shutdown(wait=True, cancel_futures=True)

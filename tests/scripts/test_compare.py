@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """scripts/compare.py: pass (exit 0) and fail (exit 1) paths for each kind of tolerance, bad
-input (exit 2), and --update-reference."""
-import csv, datetime, json, os, shutil, tempfile, unittest
+input (exit 2), and --update-reference. Hostile input (binary, empty, cut-short or non-numeric
+runs.csv files, directories, FIFOs and devices where files belong, JSON nested without end) gets
+one line naming the file and exit 2; matching runs does work linear in their number, counted
+(not timed) on 30,000 runs."""
+import csv, datetime, json, os, shutil, signal, subprocess, sys, tempfile, unittest
 
 import sweep_testlib as lib
 
@@ -153,6 +156,212 @@ class Compare(unittest.TestCase):
         one = write_runs(os.path.join(self.tmp, "one"), ["run_id", "/x", "repetition", "seed", "status", "m"],
                          [["r", "a", 0, 1, "ok", 1.0]])
         bad([one, one, "--tolerances", self.tolerances({"default": {"welch_alpha": 0.05}})], "two repetitions")
+
+
+HEADER = ["run_id", "/x", "repetition", "seed", "status", "m1", "m2"]
+
+
+def compare_guarded(*args):
+    """compare.py with a timeout: a FIFO read by mistake would block forever."""
+    return subprocess.run([lib.PYTHON, os.path.join(lib.SCRIPTS, "compare.py")] + [str(a) for a in args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def table(n, points=None, value=lambda i: 1.0 + i):
+    """runs.csv rows: n runs over `points` points (default n), seeds 1, 2, ... within a point."""
+    points = points or n
+    return [[f"r{i}", f"v{i % points}", i // points, 1 + i // points, "ok", repr(value(i)), repr(2.0 * i)]
+            for i in range(n)]
+
+
+class HostileInput(lib.TempDirTest):
+    """Every file compare.py reads, made hostile: one line on stderr naming the file (and the line
+    and column where there is one), exit 2, no traceback."""
+
+    def setUp(self):
+        super().setUp()
+        self.good = write_runs(os.path.join(self.tmp, "good"), HEADER, table(3))
+
+    def runs_dir(self, name, content):
+        """A dir whose runs.csv holds `content` (bytes)."""
+        d = os.path.join(self.tmp, name)
+        os.makedirs(d)
+        with open(os.path.join(d, "runs.csv"), "wb") as f:
+            f.write(content)
+        return d
+
+    def good_text(self):
+        with open(os.path.join(self.good, "runs.csv"), "rb") as f:
+            return f.read()
+
+    def bad(self, args, *texts):
+        done = compare_guarded(*args)
+        self.assertEqual(done.returncode, 2, done.stdout + done.stderr)
+        self.assertNotIn("Traceback", done.stderr)
+        lines = done.stderr.splitlines()
+        self.assertEqual(len(lines), 1, done.stderr)
+        self.assertTrue(lines[0].startswith("error: "), lines[0])
+        for text in texts:
+            self.assertIn(text, lines[0])
+        return lines[0]
+
+    def test_bad_runs_csv(self):
+        good = self.good_text()
+        cases = {
+            # name: (runs.csv bytes, texts the message holds besides the file's path)
+            "non_numeric": (good.replace(b"ok,2.0,", b"ok,fast,"), ["line 3 column 6 (m1)", '"fast" is not a number']),
+            "nan": (good.replace(b"ok,2.0,", b"ok,nan,"), ["line 3 column 6 (m1)", '"nan" is not a number']),
+            "infinite": (good.replace(b"ok,2.0,", b"ok,1e999,"), ["line 3 column 6", "not a finite number"]),
+            "binary": (bytes(range(256)) * 8, ["not UTF-8 text", "binary"]),
+            "latin1": (good + "r9,caf\xe9,0,1,ok,1.0,1.0\n".encode("latin-1"), ["line 5 column 7", "not UTF-8 text (byte 0xe9)"]),
+            "nul_byte": (good.replace(b"ok,2.0,", b"ok,2.0\0,"), ["line 3 column", "NUL byte"]),
+            "empty": (b"", ["empty"]),
+            "blank_line_only": (b"\n", ["empty"]),
+            "missing_columns": (b"run_id,/x,seed\nr0,a,1\n", ["not a sweep's runs.csv", "lacks repetition, status"]),
+            "columns_out_of_order": (b"run_id,/x,seed,repetition,status,m\nr0,a,1,0,ok,1\n", ["not a sweep's runs.csv"]),
+            "repeated_column": (b"run_id,/x,repetition,seed,status,m,m\nr0,a,0,1,ok,1,2\n", ["line 1 column 7", "repeats column 6"]),
+            "truncated_row": (good[:-6], ["line 4 has 6 cells, the header 7"]),
+            "truncated_in_a_quote": (good + b'r9,"unfinished', ["line 5", "not CSV"]),
+            "blank_line_inside": (good.replace(b"\nr1", b"\n\nr1"), ["line 3 is empty"]),
+            "same_run_twice": (good + good.splitlines(keepends=True)[1], ["line 5 has the point and seed of line 2"]),
+            "newline_in_a_cell": (good.replace(b"ok,2.0,", b'ok,"2\n0",'), ['"2\\n0" is not a number']),
+        }
+        for name, (content, texts) in cases.items():
+            with self.subTest(name):
+                d = self.runs_dir(name, content)
+                path = os.path.join(d, "runs.csv")
+                # As the current sweep and as the reference: the file is named either way.
+                self.bad([d, self.good], f"error: {path}: ", *texts)
+                self.bad([self.good, d], f"error: {path}: ", *texts)
+
+    def test_not_a_regular_file(self):
+        directory = os.path.join(self.tmp, "dir", "runs.csv")
+        os.makedirs(directory)
+        fifo = os.path.join(self.tmp, "fifo")
+        os.makedirs(fifo)
+        os.mkfifo(os.path.join(fifo, "runs.csv"))
+        zero = os.path.join(self.tmp, "zero")
+        os.makedirs(zero)
+        os.symlink("/dev/zero", os.path.join(zero, "runs.csv"))
+        for d, text in ((os.path.dirname(directory), "is a directory"), (fifo, "is a FIFO"),
+                        (zero, "is a character device"), (os.path.join(self.tmp, "none"), "No such file")):
+            with self.subTest(text):
+                self.bad([d, self.good], f"{os.path.join(d, 'runs.csv')}: cannot read runs.csv ({text}")
+        # CURRENT is a file, not a dir.
+        self.bad([os.path.join(self.good, "runs.csv"), self.good], "Not a directory")
+
+    def test_bad_tolerance_file(self):
+        def file(name, content):
+            path = os.path.join(self.tmp, name)
+            with open(path, "wb") as f:
+                f.write(content)
+            return path
+
+        fifo = os.path.join(self.tmp, "tol.fifo")
+        os.mkfifo(fifo)
+        cases = {
+            file("binary.json", b'{"default": {"relative": 0.1}, "\xff": 1}'): "line 1 column 33: not UTF-8 text (byte 0xff)",
+            file("deep.json", b"[" * 100000): "line 1 column 201: nested deeper than 200 levels",
+            file("deep_objects.json", b'{"a": ' * 5000 + b"1" + b"}" * 5000): "nested deeper than 200 levels",
+            file("long_int.json", b'{"default": {"relative": ' + b"1" * 5000 + b"}}"): "not valid JSON",
+            file("huge_int.json", b'{"default": {"relative": 1' + b"0" * 400 + b"}}"): "/default/relative: expected a finite number",
+            file("nan.json", b'{"default": {"absolute": NaN}}'): "/default/absolute: expected a finite number",
+            file("truncated.json", b'{"default": {"relative": 1e-9}'): "line 1 column 31",
+            file("empty.json", b""): "line 1 column 1",
+            os.path.join(self.tmp): "is a directory",
+            fifo: "is a FIFO",
+            "/dev/zero": "is a character device",
+        }
+        for path, text in cases.items():
+            with self.subTest(os.path.basename(path)):
+                self.bad([self.good, self.good, "--tolerances", path], f"error: {path}: ", text)
+
+    def test_command_line_errors_are_one_line(self):
+        self.bad([self.good, self.good, "--no-such-option"], "unrecognized arguments")
+        self.bad(["--update-reference", self.good, os.path.join(self.tmp, "ref")], "needs --reason")
+
+    def test_update_reference_checks_before_writing(self):
+        with open(os.path.join(self.good, "points.csv"), "w") as f:
+            f.write("/x,metric,n,mean,std,ci95_low,ci95_high\n")
+        a_file = os.path.join(self.tmp, "a_file")
+        open(a_file, "w").close()
+        self.bad(["--update-reference", self.good, a_file, "--reason", "x"], f"{a_file}: exists and is not a directory")
+        ref = os.path.join(self.tmp, "ref")
+        os.makedirs(os.path.join(ref, "CHANGELOG.md"))
+        self.bad(["--update-reference", self.good, ref, "--reason", "x"], "CHANGELOG.md: is a directory")
+        self.assertEqual(os.listdir(ref), ["CHANGELOG.md"], "it wrote before finding the problem")
+        os.remove(os.path.join(self.good, "points.csv"))
+        os.mkfifo(os.path.join(self.good, "points.csv"))
+        self.bad(["--update-reference", self.good, os.path.join(self.tmp, "ref2"), "--reason", "x"],
+                 "points.csv: cannot read points.csv (is a FIFO")
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "ref2")))
+        # And when it works, no temporary file stays; a reason of several lines becomes one.
+        os.remove(os.path.join(self.good, "points.csv"))
+        with open(os.path.join(self.good, "points.csv"), "w") as f:
+            f.write("/x,metric,n,mean,std,ci95_low,ci95_high\n")
+        ref3 = os.path.join(self.tmp, "ref3")
+        done = compare_guarded("--update-reference", self.good, ref3, "--reason", "two\nlines")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(sorted(os.listdir(ref3)), ["CHANGELOG.md", "points.csv", "runs.csv"])
+        self.assertIn(": two lines\n", lib.read(os.path.join(ref3, "CHANGELOG.md")))
+
+
+def _counted(op):
+    def method(self, other):
+        CountingStr.comparisons += 1
+        return getattr(str, op)(self, other)
+    return method
+
+
+class CountingStr(str):
+    """A cell that counts every comparison made with it: list searches compare a key with every
+    element, dict lookups only with the entries of the same hash."""
+    comparisons = 0
+    __eq__, __ne__, __lt__ = _counted("__eq__"), _counted("__ne__"), _counted("__lt__")
+    __le__, __gt__, __ge__ = _counted("__le__"), _counted("__gt__"), _counted("__ge__")
+    __hash__ = str.__hash__
+
+
+class Scaling(unittest.TestCase):
+    """Matching current runs with reference runs does work linear in the number of runs. Counted,
+    not timed: every cell is a CountingStr, so each comparison of a point or a seed is counted. A
+    list search (what compare.py did before) makes ~n^2/2 of them: 450 million for 30,000 runs."""
+
+    def comparisons(self, n, points):
+        from cslib import compare
+        rows = [[CountingStr(c) for c in row] for row in [HEADER] + [[str(c) for c in r] for r in table(n, points)]]
+        # Distinct objects on each side, as two files read from disk give.
+        other = [[CountingStr(str(c)) for c in row] for row in rows]
+        CountingStr.comparisons = 0
+        reference = compare.Runs.from_rows("reference/runs.csv", rows)
+        current = compare.Runs.from_rows("current/runs.csv", other)
+        results, failed = compare.compare(reference, current, compare.load_tolerances(None))
+        self.assertFalse(failed)
+        self.assertEqual(len(results), 2 * points)
+        return CountingStr.comparisons
+
+    def test_comparisons_grow_linearly(self):
+        small, large = self.comparisons(3_000, 3_000), self.comparisons(30_000, 30_000)
+        # A handful per run (9 when written): status checks, a lookup per point and seed. The
+        # list searches compare.py used made 13.6 million for 3,000 runs (1.5 n^2).
+        self.assertLessEqual(large, 20 * 30_000, f"{large} comparisons for 30,000 runs")
+        self.assertLessEqual(large, 12 * small, f"{small} comparisons for 3,000 runs, {large} for 30,000")
+        # Repetitions (many seeds per point) are looked up by key too.
+        self.assertLessEqual(self.comparisons(30_000, 10), 20 * 30_000)
+
+    def test_30000_runs_end_to_end(self):
+        # The timeout only guards against a hang; nothing here is timed.
+        tmp = tempfile.mkdtemp(prefix="cs-compare-scale-")
+        try:
+            reference = write_runs(os.path.join(tmp, "reference"), HEADER, table(30_000))
+            current = write_runs(os.path.join(tmp, "current"), HEADER, table(30_000, value=lambda i: 1.0 + i + (i == 29_999)))
+            done = subprocess.run([lib.PYTHON, os.path.join(lib.SCRIPTS, "compare.py"), current, reference],
+                                  capture_output=True, text=True, timeout=600)
+            self.assertEqual(done.returncode, 1, done.stderr)
+            self.assertIn("REGRESSION: 1 changed, 59999 ok", done.stdout)
+            self.assertIn("x=v29999", [line for line in done.stdout.splitlines() if line.endswith("changed")][0])
+        finally:
+            shutil.rmtree(tmp)
 
 
 class UpdateReference(lib.TempDirTest):
