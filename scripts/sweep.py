@@ -21,11 +21,26 @@ repetition r runs with seed base_seed + r. Every override is checked with `clust
 before anything runs.
 Exit codes: 0 every run ok; 1 a run failed or is missing, or another failure; 2 bad input (one
 line: the sweep file, the JSON path in it, the problem); 128 + N when stopped by signal N
-(Ctrl-C: 130), after which the same command resumes."""
-import argparse, os, subprocess, sys
+(Ctrl-C: 130, SIGTERM: 143), at any point, after which the same command resumes. A stop prints
+one line, never a traceback, and leaves no temporary or half-written file: finished runs stay,
+the runs in flight are stopped and their partial outputs' temporary files removed."""
+import os, signal, sys
+
+
+def _stop_early(signum, frame):
+    # Until main() installs cslib.interrupts (while modules load) nothing is written yet.
+    os.write(2, b"sweep.py: interrupted\n")
+    os._exit(128 + signum)
+
+
+for _signal in (signal.SIGINT, signal.SIGTERM):
+    if signal.getsignal(_signal) != signal.SIG_IGN:  # a background job of a shell ignores SIGINT: so do we
+        signal.signal(_signal, _stop_early)
+
+import argparse, glob, subprocess  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cslib import aggregate, backends, runner, sweepfile  # noqa: E402
+from cslib import aggregate, backends, cli, interrupts, runner, sweepfile  # noqa: E402
 
 PLOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plot.py")
 PLOT_PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable  # the one with matplotlib
@@ -56,21 +71,39 @@ def finish(sweep, out):
     if sweep.plots and counts["missing"] == 0:
         if not os.path.exists(PLOT):
             print(f"warning: {PLOT} does not exist yet: no plots drawn", file=sys.stderr)
-        elif subprocess.run([PLOT_PYTHON, PLOT, "sweep", out]).returncode != 0:
+        elif plot(out) != 0:
             print(f"error: {PLOT} sweep {out} failed", file=sys.stderr)
             code = 1
     return code
+
+
+def plot(out):
+    """Runs plot.py on OUT; its exit code. In a session of its own, so a terminal's Ctrl-C
+    reaches only this process, which then ends it and removes the figure it was writing."""
+    proc = None
+    try:
+        with interrupts.deferred():  # no signal between starting it and knowing it
+            proc = subprocess.Popen([PLOT_PYTHON, PLOT, "sweep", out], stdin=subprocess.DEVNULL, start_new_session=True)
+        return proc.wait()
+    except BaseException:
+        if proc is None:
+            raise
+        proc.kill()
+        proc.wait()
+        for partial in glob.glob(os.path.join(glob.escape(out), "plots", "*.partial")):
+            runner.remove_quietly(partial)  # plot_style writes NAME.png.partial, then renames it
+        raise
 
 
 def cmd_run(a):
     sweep, out, clustersim = prepared(a)
     try:
         runner.run_all(sweep, out, clustersim, a.jobs)
-    except runner.Interrupted as e:
-        print(f"\nsweep {sweep.name}: interrupted; finished runs are kept in {out}, rerun the same command to "
-              f"resume", file=sys.stderr)
-        return 128 + e.args[0]
-    return finish(sweep, out)
+        return finish(sweep, out)
+    except interrupts.Interrupted as e:
+        e.message = (f"sweep {sweep.name}: interrupted; finished runs are kept in {out}, rerun the same command "
+                     f"to resume")
+        raise
 
 
 def cmd_emit(a):
@@ -92,7 +125,8 @@ def cmd_collect(a):
 
 
 def main(argv):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    interrupts.install()
+    p = cli.Parser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
     for name in ("run", "emit-parallel", "emit-slurm"):
         s = sub.add_parser(name)
@@ -117,5 +151,20 @@ def main(argv):
         return 1
 
 
+def stopped_message(e):
+    text = getattr(e, "message", "sweep.py: interrupted")
+    try:
+        tty = sys.stderr.isatty()
+    except (OSError, ValueError):
+        tty = False
+    # On a terminal the line replaces the progress line, which has no newline of its own.
+    return ("\r\033[K" if tty else "") + text
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        code = main(sys.argv[1:])
+        interrupts.ignore()  # done: a signal now would only cut the exit short
+    except interrupts.Interrupted as e:
+        code = interrupts.report(e, stopped_message(e))
+    sys.exit(code)

@@ -28,14 +28,19 @@ def _csv(rows):
     return buffer.getvalue()
 
 
+def _object(x):
+    """x if a JSON object, else {}: a summary.json edited by hand must not crash the tables."""
+    return x if isinstance(x, dict) else {}
+
+
 def collect(sweep, out, stream=sys.stderr):
     """Writes OUT/runs.csv and OUT/points.csv; returns {status: count}."""
     runs = []
     for spec in sweep.runs():
         summary = read_summary(out, spec)
-        metrics = summary.get("metrics", {}) if summary else {}
-        runs.append((spec, "ok" if summary else status(out, spec), metrics,
-                     (summary or {}).get("clustersim", {}).get("commit")))
+        metrics = _object(summary.get("metrics")) if summary else {}
+        commit = _object((summary or {}).get("clustersim")).get("commit")
+        runs.append((spec, "ok" if summary else status(out, spec), metrics, commit if isinstance(commit, str) else None))
     ok_metrics = [m for _, s, m, _ in runs if s == "ok"]
     names = sweep.metrics or sorted({k for m in ok_metrics for k, v in m.items() if isinstance(v, (int, float))})
     for name in names:
@@ -48,7 +53,13 @@ def collect(sweep, out, stream=sys.stderr):
 
     def value(metrics, name):
         v = metrics.get(name)
-        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return None
+        try:
+            float(v)
+        except OverflowError:  # an integer beyond any double
+            return None
+        return v
 
     axes = [p for p, _ in sweep.axes]
     rows = [["run_id"] + axes + ["repetition", "seed", "status"] + names]

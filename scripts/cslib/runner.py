@@ -8,14 +8,15 @@ A run is done when its folder holds a summary.json matching its spec (clustersim
 last, atomically): resumption skips those and nothing else, so an interrupted sweep loses no
 finished run and reruns none. A lock on OUT/.lock keeps two sweeps from running the same runs;
 the clustersim processes inherit it, so it holds until the last of them ends even if this
-process is killed."""
-import fcntl, json, os, signal, subprocess, sys, threading, time, queue
+process is killed. Temporary files (<file>.tmp<pid>, ours and clustersim's) never outlive an
+interrupt: ours are removed as the exception passes, a stopped run's are removed once it has
+ended, and a run's stale ones (from a runner killed outright) before it starts again."""
+import fcntl, json, os, re, signal, subprocess, sys, threading, time, queue
 
+from . import interrupts, safeio
 from .sweepfile import SweepError, canonical, pointer_get
 
-
-class Interrupted(Exception):
-    pass
+Interrupted = interrupts.Interrupted  # SIGINT or SIGTERM; args[0] is the signal
 
 
 def run_dir(out, spec):
@@ -32,18 +33,18 @@ def summary_matches(summary, spec):
         return (os.path.realpath(summary["scenario_file"]) == os.path.realpath(spec.scenario)
                 and summary["seed"] == spec.seed
                 and all(canonical(pointer_get(summary["scenario"], p)) == canonical(v) for p, v in spec.overrides))
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):  # ValueError: a path with a NUL byte
         return False
 
 
 def read_summary(out, spec):
-    """The run's summary.json if it holds this spec's results, else None."""
+    """The run's summary.json if it holds this spec's results, else None (also when it is no
+    regular file or no JSON object: such a run is not done)."""
     try:
-        with open(os.path.join(run_dir(out, spec), "summary.json")) as f:
-            summary = json.load(f)
-    except (OSError, ValueError):
+        summary = safeio.load_json(os.path.join(run_dir(out, spec), "summary.json"))
+    except safeio.FileProblem:
         return None
-    return summary if summary_matches(summary, spec) else None
+    return summary if isinstance(summary, dict) and summary_matches(summary, spec) else None
 
 
 def status(out, spec):
@@ -51,28 +52,62 @@ def status(out, spec):
     if read_summary(out, spec) is not None:
         return "ok"
     try:
-        with open(os.path.join(run_dir(out, spec), "exit_code")) as f:
-            return "failed" if f.read().strip() not in ("", "0") else "missing"
-    except OSError:
+        code = safeio.read_bytes(os.path.join(run_dir(out, spec), "exit_code"), 4096).strip()
+    except safeio.FileProblem:
         return "missing"
+    return "failed" if code not in (b"", b"0") else "missing"
 
 
 def write_atomically(path, text):
+    """Writes path.tmp<pid>, then renames it to path: readers see the old file or the new one. A
+    signal is held back until the rename is done; any failure removes the temporary file."""
     tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    with interrupts.deferred():
+        try:
+            with open(tmp, "w") as f:
+                f.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            remove_quietly(tmp)
+            raise
+
+
+def remove_quietly(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+_TEMPORARY = re.compile(r"\.tmp(\d+)$")
+
+
+def remove_temporaries(directory, pid=None):
+    """Removes directory's files named *.tmp<pid> (any pid if None): what a writer that was
+    stopped between writing and renaming left."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        m = _TEMPORARY.search(name)
+        if m and (pid is None or int(m.group(1)) == pid):
+            remove_quietly(os.path.join(directory, name))
 
 
 def prepare_out(sweep, out):
     """Refuses an OUT that holds another sweep's runs (SweepError), then writes OUT/sweep.json."""
     existing = os.path.join(out, "sweep.json")
-    if os.path.exists(existing):
+    if os.path.lexists(out) and not os.path.isdir(out):
+        raise SweepError(sweep.file, "", f"--out {out} exists and is not a directory; choose another --out")
+    if os.path.lexists(existing):
         try:
-            with open(existing) as f:
-                old = json.load(f)
-        except (OSError, ValueError) as e:
+            old = safeio.load_json(existing)
+        except safeio.FileProblem as e:
             raise SweepError(sweep.file, "", f"--out {out}: unreadable {existing} ({e}); choose another --out") from None
+        if not isinstance(old, dict):
+            raise SweepError(sweep.file, "", f"--out {out}: {existing} is not a sweep's (not a JSON object); "
+                             f"choose another --out")
         for key, pointer in (("name", "/name"), ("scenario", "/scenario")):
             if old.get(key) != sweep.doc[key]:
                 raise SweepError(sweep.file, pointer, f"--out {out} holds runs of another sweep ({key} "
@@ -158,6 +193,7 @@ def run_all(sweep, out, clustersim, jobs, stream=sys.stderr):
         def execute(spec):
             d = run_dir(out, spec)
             os.makedirs(d, exist_ok=True)
+            remove_temporaries(d)  # we hold the lock: no clustersim writes here now
             for stale in ("exit_code", "summary.json"):
                 if os.path.exists(os.path.join(d, stale)):
                     os.remove(os.path.join(d, stale))
@@ -176,6 +212,7 @@ def run_all(sweep, out, clustersim, jobs, stream=sys.stderr):
             with running_lock:
                 del running[spec.run_id]
             if stop.is_set():
+                remove_temporaries(d, proc.pid)  # it may have been stopped between writing and renaming
                 return None
             write_atomically(os.path.join(d, "exit_code"), f"{code}\n")
             return code
@@ -199,9 +236,10 @@ def run_all(sweep, out, clustersim, jobs, stream=sys.stderr):
             with running_lock:
                 for proc in running.values():
                     proc.terminate()
-            raise Interrupted(signum)
+            raise interrupts.interrupt(signum)
 
-        previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+        previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)
+                    if signal.getsignal(s) != signal.SIG_IGN}
         threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(jobs, len(todo)))]
         try:
             for t in threads:

@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Every kind of bad sweep input: exit code 2, one line on stderr naming the sweep file, the
-JSON path in it and the problem, and nothing run or written."""
-import os
+JSON path in it and the problem, and nothing run or written. Hostile files too: a directory, a
+FIFO or /dev/zero where a file belongs, binary data, JSON nested without end, a sweep of 10^30
+runs. And interrupts: SIGINT (or SIGTERM) at any moment of `sweep.py run` prints one line, exits
+130 (143), never a traceback, and leaves no temporary or half-written file."""
+import csv, glob, json, os, shutil, signal, subprocess, time
 
 import sweep_testlib as lib
 
@@ -120,6 +123,288 @@ class BadInput(lib.TempDirTest):
         done = lib.sweep_py("run", path, "--clustersim", os.path.join(self.tmp, "nothing"))
         self.assertEqual(done.returncode, 2)
         self.assertIn("no clustersim at", done.stderr)
+
+
+def sweep_guarded(*args, **kwargs):
+    """sweep.py with a timeout: reading a FIFO by mistake would block forever."""
+    return subprocess.run([lib.PYTHON, os.path.join(lib.SCRIPTS, "sweep.py")] + [str(a) for a in args],
+                          capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def temporaries(out):
+    """Every file under out whose name says it is temporary (ours and clustersim's are NAME.tmp<pid>,
+    plot_style's NAME.partial)."""
+    return [os.path.join(d, f) for d, _, files in os.walk(out) for f in files if ".tmp" in f or f.endswith(".partial")]
+
+
+class HostileFiles(lib.TempDirTest):
+    def one_line(self, done, start, *texts):
+        self.assertEqual(done.returncode, 2, done.stdout + done.stderr)
+        self.assertNotIn("Traceback", done.stderr)
+        lines = done.stderr.splitlines()
+        self.assertEqual(len(lines), 1, done.stderr)
+        self.assertTrue(lines[0].startswith(start), lines[0])
+        for text in texts:
+            self.assertIn(text, lines[0])
+
+    def file(self, name, content):
+        path = os.path.join(self.tmp, name)
+        with open(path, "wb") as f:
+            f.write(content if isinstance(content, bytes) else content.encode())
+        return path
+
+    def test_sweep_files(self):
+        fifo = os.path.join(self.tmp, "fifo.json")
+        os.mkfifo(fifo)
+        directory = os.path.join(self.tmp, "dir.json")
+        os.makedirs(directory)
+        doc = lib.tiny_sweep()
+        cases = {
+            # path: (JSON path in the message, text in it)
+            directory: ("", "is a directory"),
+            fifo: ("", "is a FIFO"),
+            "/dev/zero": ("", "is a character device"),
+            self.file("latin1.json", b'{"name": "caf\xe9"}'): ("", "line 1 column 14: not UTF-8 text (byte 0xe9)"),
+            self.file("binary.json", bytes(range(256))): ("", "not UTF-8 text"),
+            self.file("deep.json", "[" * 100000): ("", "line 1 column 201: nested deeper than 200 levels"),
+            self.file("deep_value.json", json.dumps(dict(doc, set={"/x": "@"})).replace('"@"', "[" * 300 + "]" * 300)):
+                ("", "nested deeper than 200 levels"),
+            self.file("long_int.json", '{"name": "x", "repetitions": ' + "7" * 5000 + "}"): ("", "not valid JSON"),
+            self.file("empty.json", ""): ("", "line 1 column 1"),
+            self.file("nul_pointer.json", json.dumps(dict(doc, set={"/work\u0000load": 1}))):
+                ("/set", 'the JSON pointer "/work\\u0000load" holds a NUL character'),
+            self.file("newline_key.json", json.dumps(dict(doc, **{"na\nme": 1}))):
+                ("/na\\nme", 'unknown key "na\\nme"'),
+            self.file("many_points.json", json.dumps(dict(doc, axes=[{"path": f"/a{i}", "values": list(range(10))}
+                                                                      for i in range(7)]))):
+                ("/axes", "more than 1,000,000 points"),
+            self.file("many_runs.json", json.dumps(dict(doc, repetitions=10 ** 30))):
+                ("/repetitions", "is more than 1,000,000 runs"),
+            self.file("huge_seed.json", json.dumps(dict(doc, base_seed=2 ** 60))): ("/base_seed", "out of range"),
+            self.file("seeds_past_the_range.json", json.dumps(dict(doc, base_seed=2 ** 53, repetitions=3))):
+                ("/repetitions", "the seeds run up to 9007199254740994"),
+        }
+        for path, (pointer, text) in cases.items():
+            with self.subTest(os.path.basename(path)):
+                out = os.path.join(self.tmp, "out_" + os.path.basename(path))
+                for command in ("run", "emit-parallel"):
+                    done = sweep_guarded(command, path, "--out", out, "--clustersim", lib.CLUSTERSIM)
+                    self.one_line(done, f"error: {path}: {pointer}: " if pointer else f"error: {path}: ", text)
+                    self.assertFalse(os.path.exists(out), "bad input wrote an output dir")
+
+    def test_outputs_that_are_not_what_they_seem(self):
+        sweep = lib.write_json(os.path.join(self.tmp, "s.json"), lib.tiny_sweep())
+        a_file = self.file("a_file", "x")
+        self.one_line(sweep_guarded("run", sweep, "--out", a_file, "--clustersim", lib.CLUSTERSIM), f"error: {sweep}: ",
+                      "exists and is not a directory")
+        self.one_line(sweep_guarded("collect", a_file), f"error: {a_file}/sweep.json: ", "Not a directory")
+        for name, make in (("fifo", os.mkfifo), ("zero", lambda p: os.symlink("/dev/zero", p)),
+                           ("dir", os.makedirs), ("binary", lambda p: self.file(p, b"\xff\xfe"))):
+            with self.subTest(name):
+                out = os.path.join(self.tmp, f"out_{name}")
+                os.makedirs(out)
+                make(os.path.join(out, "sweep.json"))
+                self.one_line(sweep_guarded("run", sweep, "--out", out, "--clustersim", lib.CLUSTERSIM),
+                              f"error: {sweep}: ", "unreadable", "choose another --out")
+                self.one_line(sweep_guarded("collect", out), f"error: {out}/sweep.json: ")
+
+    def test_run_files_that_are_not_files(self):
+        """A summary.json or exit_code that is a FIFO or a directory: the run is not done, nothing hangs."""
+        out = os.path.join(self.tmp, "out")
+        sweep = lib.write_json(os.path.join(self.tmp, "s.json"), lib.tiny_sweep(repetitions=1))
+        self.assertEqual(sweep_guarded("run", sweep, "--out", out, "--clustersim", lib.CLUSTERSIM).returncode, 0)
+        runs = sorted(glob.glob(os.path.join(out, "runs", "*")))
+        os.remove(os.path.join(runs[0], "summary.json"))
+        os.mkfifo(os.path.join(runs[0], "summary.json"))
+        os.remove(os.path.join(runs[0], "exit_code"))
+        os.mkfifo(os.path.join(runs[0], "exit_code"))
+        os.remove(os.path.join(runs[1], "summary.json"))
+        os.makedirs(os.path.join(runs[1], "summary.json"))
+        done = sweep_guarded("collect", out)
+        self.assertEqual(done.returncode, 1, done.stderr)
+        self.assertIn("0 ok, 0 failed, 2 missing", done.stdout)
+        # A rerun runs them again: clustersim replaces the FIFO; the directory is its to refuse.
+        shutil.rmtree(os.path.join(runs[1], "summary.json"))
+        done = sweep_guarded("run", sweep, "--out", out, "--clustersim", lib.CLUSTERSIM)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("2 ok, 0 failed, 0 missing", done.stdout)
+
+    def test_command_line_errors_are_one_line(self):
+        self.one_line(sweep_guarded("run", "x.json", "--jobs", "many"), "error: ", "--jobs", "invalid int")
+        self.one_line(sweep_guarded("fly"), "error: ", "invalid choice")
+
+
+WRAPPER = """#!/bin/sh
+# Logs what it is asked (and its pid, and its sleep's), sleeps as told, then runs clustersim.
+case "$1" in
+  validate) echo "validate $$" >> {log}; sleep "${{SLEEP_VALIDATE:-0}}" & echo "sleep $!" >> {log}; wait $! ;;
+  run) echo "run $$" >> {log}; sleep "${{SLEEP_RUN:-0}}" ;;
+esac
+exec {clustersim} "$@"
+"""
+
+
+class Interrupts(lib.TempDirTest):
+    """SIGINT at every stage of `sweep.py run`: checking the overrides, running, aggregating."""
+
+    def setUp(self):
+        super().setUp()
+        self.log = os.path.join(self.tmp, "calls.log")
+        self.wrapper = os.path.join(self.tmp, "clustersim")
+        with open(self.wrapper, "w") as f:
+            f.write(WRAPPER.format(log=self.log, clustersim=lib.CLUSTERSIM))
+        os.chmod(self.wrapper, 0o755)
+        # 12 runs of ~0.1 s, two at a time.
+        self.sweep = lib.write_json(os.path.join(self.tmp, "s.json"), lib.tiny_sweep(
+            repetitions=4, axes=[{"path": "/platform/link/bandwidth", "values": ["10Gbps", "25Gbps", "40Gbps"]}]))
+        self.out = os.path.join(self.tmp, "out")
+
+    def calls(self, kind):
+        try:
+            return [int(line.split()[1]) for line in lib.read(self.log).splitlines() if line.startswith(kind + " ")]
+        except FileNotFoundError:
+            return []
+
+    def start(self, **env):
+        # Popen from Python: SIGINT is not ignored in the child (as in a shell's background job).
+        return subprocess.Popen([lib.PYTHON, os.path.join(lib.SCRIPTS, "sweep.py"), "run", self.sweep, "--out", self.out,
+                                 "--jobs", "2", "--clustersim", self.wrapper],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=dict(os.environ, **{k: str(v) for k, v in env.items()}))
+
+    def wait_until(self, proc, condition):
+        deadline = time.monotonic() + 120
+        while not condition():
+            self.assertIsNone(proc.poll(), "the sweep ended before it could be interrupted")
+            self.assertLess(time.monotonic(), deadline, "waited 120 s")
+            time.sleep(0.01)
+
+    def stop(self, proc, sig=signal.SIGINT):
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=120)
+        return proc.returncode, err
+
+    def assert_clean_stop(self, code, err, sig=signal.SIGINT):
+        self.assertNotIn("Traceback", err)
+        self.assertEqual(code, 128 + sig, err)
+        lines = err.splitlines()
+        self.assertIn("interrupted", lines[-1])
+        self.assertEqual(sum("interrupted" in line for line in lines), 1, err)
+        self.assertEqual(temporaries(self.out), [])
+
+    def assert_tables_whole(self):
+        """runs.csv and points.csv, if there, are whole: a header and one row per run or per point and metric."""
+        for name, rows in (("runs.csv", 12), ("points.csv", 3 * 3)):
+            path = os.path.join(self.out, name)
+            if os.path.exists(path):
+                with open(path) as f:
+                    self.assertEqual(len(list(csv.reader(f))), 1 + rows, name)
+
+    def assert_gone(self, pids):
+        deadline = time.monotonic() + 30
+        for pid in pids:
+            while True:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                self.assertLess(time.monotonic(), deadline, f"process {pid} outlived the sweep")
+                time.sleep(0.05)
+
+    def test_sigint_during_validation(self):
+        proc = self.start(SLEEP_VALIDATE=60)
+        self.wait_until(proc, lambda: self.calls("sleep"))
+        code, err = self.stop(proc)
+        self.assert_clean_stop(code, err)
+        self.assertEqual(err, "sweep.py: interrupted\n")
+        self.assertFalse(os.path.exists(self.out), "nothing is written before the overrides are checked")
+        # The checks in flight (the wrapper and its sleep) were stopped, not left to run 60 s.
+        self.assert_gone(self.calls("validate") + self.calls("sleep"))
+
+    def test_sigint_during_runs_then_resume(self):
+        proc = self.start(SLEEP_RUN=0.3)
+        self.wait_until(proc, lambda: len(glob.glob(os.path.join(self.out, "runs", "*", "summary.json"))) >= 2)
+        code, err = self.stop(proc)
+        self.assert_clean_stop(code, err)
+        self.assertIn("finished runs are kept", err.splitlines()[-1])
+        self.assertLess(len(glob.glob(os.path.join(self.out, "runs", "*", "summary.json"))), 12)
+        for d in glob.glob(os.path.join(self.out, "runs", "*")):  # no run marked failed by the interrupt
+            if os.path.exists(os.path.join(d, "exit_code")):
+                self.assertEqual(lib.read(os.path.join(d, "exit_code")), "0\n")
+        done = sweep_guarded("run", self.sweep, "--out", self.out, "--clustersim", self.wrapper)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("12 ok, 0 failed, 0 missing", done.stdout)
+
+    def test_sigterm(self):
+        proc = self.start(SLEEP_RUN=0.3)
+        self.wait_until(proc, lambda: self.calls("run"))
+        code, err = self.stop(proc, signal.SIGTERM)
+        self.assert_clean_stop(code, err, signal.SIGTERM)
+
+    def fresh_start(self):
+        """The sweep started anew, once it has begun checking (the interpreter is up, the script loaded)."""
+        shutil.rmtree(self.out, ignore_errors=True)
+        if os.path.exists(self.log):
+            os.remove(self.log)
+        proc = self.start()
+        self.wait_until(proc, lambda: self.calls("validate"))
+        return proc
+
+    def test_sigint_at_any_moment(self):
+        """SIGINT at 16 moments spread over a whole sweep (measured first, uninterrupted), from
+        the first check on: in the checks, the runs and the aggregation. Never a traceback, never
+        a temporary file, never a half-written table."""
+        proc = self.fresh_start()
+        begin = time.monotonic()
+        _, err = proc.communicate(timeout=120)
+        whole = time.monotonic() - begin
+        self.assertEqual(proc.returncode, 0, err)
+        for delay in [whole * i / 16 for i in range(16)]:
+            with self.subTest(delay=delay):
+                proc = self.fresh_start()
+                time.sleep(delay)
+                if proc.poll() is None:
+                    code, err = self.stop(proc)
+                else:
+                    code, err = proc.returncode, proc.communicate()[1]
+                if code == 0:  # it finished first
+                    self.assertNotIn("Traceback", err)
+                    self.assertEqual(temporaries(self.out), [])
+                else:
+                    self.assert_clean_stop(code, err)
+                self.assert_tables_whole()
+
+    def test_a_write_is_never_cut(self):
+        """A signal during write_atomically waits for the rename: the file is whole, no temporary stays."""
+        target = os.path.join(self.tmp, "table.csv")
+        script = f"""
+import os, signal, sys, time
+sys.path.insert(0, {lib.SCRIPTS!r})
+from cslib import interrupts, runner
+interrupts.install()
+real_replace = os.replace
+def replace(a, b):
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.2)  # the handler runs here, between writing and renaming
+    real_replace(a, b)
+os.replace = replace
+try:
+    runner.write_atomically({target!r}, "x" * 1000000)
+except interrupts.Interrupted as e:
+    sys.exit(interrupts.report(e, "interrupted"))
+"""
+        done = subprocess.run([lib.PYTHON, "-c", script], capture_output=True, text=True, timeout=60)
+        self.assertEqual((done.returncode, done.stderr), (130, "interrupted\n"))
+        self.assertEqual(lib.read(target), "x" * 1000000)
+        self.assertEqual(temporaries(self.tmp), [])
+
+    def test_a_failed_write_leaves_no_temporary(self):
+        from cslib import runner
+        target = os.path.join(self.tmp, "table.csv")
+        with self.assertRaises(TypeError):
+            runner.write_atomically(target, None)
+        self.assertFalse(os.path.exists(target))
+        self.assertEqual(temporaries(self.tmp), [])
 
 
 if __name__ == "__main__":
