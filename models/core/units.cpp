@@ -78,6 +78,42 @@ std::string_view dimension_example(Dimension d) {
   return "";
 }
 
+QuantityBounds quantity_bounds(Dimension d) {
+  switch (d) {
+    case Dimension::size: return {0.125, 1e15};
+    case Dimension::duration: return {1e-15, 1e9};
+    case Dimension::bandwidth: return {1, 1e15};
+    case Dimension::power: return {1e-6, 1e9};
+    case Dimension::energy: return {1e-6, 1e18};
+    case Dimension::speed: return {1, 1e21};
+    case Dimension::frequency: return {1e-9, 1e9};
+  }
+  return {0, 0};
+}
+
+std::string_view si_symbol(Dimension d) {
+  switch (d) {
+    case Dimension::size: return "B";
+    case Dimension::duration: return "s";
+    case Dimension::bandwidth: return "bps";
+    case Dimension::power: return "W";
+    case Dimension::energy: return "J";
+    case Dimension::speed: return "f";
+    case Dimension::frequency: return "/s";
+  }
+  return "";
+}
+
+void check_quantity(double v, Dimension d) {
+  const QuantityBounds b = quantity_bounds(d);
+  if (std::isnan(v)) throw UnitError("not a number");
+  if (v < 0) throw UnitError("negative");
+  if (v == 0) return;
+  if (v < b.min_nonzero || v > b.max)
+    throw UnitError(fmt::format("{:g} {} is outside the range of a {}: 0, or {:g} {} to {:g} {}", v, si_symbol(d),
+                                dimension_name(d), b.min_nonzero, si_symbol(d), b.max, si_symbol(d)));
+}
+
 double parse_quantity(std::string_view text, Dimension expected) {
   auto bad = [&](std::string_view why) {
     return UnitError(fmt::format("expected a {} such as {}, got \"{}\": {}", dimension_name(expected),
@@ -86,6 +122,7 @@ double parse_quantity(std::string_view text, Dimension expected) {
   std::string_view s = trim(text);
   double number = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), number);
+  if (ec == std::errc::result_out_of_range) throw bad("no number at the start (too large or too small for a double)");
   if (ec != std::errc() || !std::isfinite(number)) throw bad("no number at the start");
   std::string_view symbol = trim(std::string_view(end, s.data() + s.size() - end));
   if (symbol.empty()) throw bad("the unit is missing");
@@ -94,7 +131,16 @@ double parse_quantity(std::string_view text, Dimension expected) {
     if (u.dim != expected)
       throw bad(fmt::format("\"{}\" is a unit of {}", symbol, dimension_name(u.dim)));
     if (number < 0) throw bad("negative");
-    return number * u.factor;
+    // Checked after conversion: 1e308 is finite, 1e308h is not; 1e-300 is a normal double,
+    // 1e-300ns a denormal.
+    const double si = number * u.factor;
+    if (number != 0 && si == 0) throw bad("vanishes (underflows to 0) once converted to SI units");
+    try {
+      check_quantity(si, expected);
+    } catch (const UnitError& e) {
+      throw bad(std::isfinite(si) ? e.what() : "beyond any double once converted to SI units");
+    }
+    return si;
   }
   throw bad(fmt::format("unknown unit \"{}\"", symbol));
 }

@@ -2,8 +2,14 @@
 // `validate` only checks scenario files, `models` lists the model table, `compress` measures a
 // compression scheme alone.
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <new>
+#include <unistd.h>
 #include <fmt/format.h>
 #include <iostream>
 #include <xbt/base.h>
@@ -42,6 +48,84 @@ std::string simgrid_version() {
   return fmt::format("{}.{}.{}", major, minor, patch);
 }
 
+namespace fs = std::filesystem;
+
+// Every error is one line on stderr, whatever a file name or a JSON string holds.
+std::string one_line(std::string_view message) {
+  std::string out;
+  const bool utf8 = valid_utf8(message);  // otherwise bytes above 0x7f are escaped too
+  for (char c : message) {
+    const auto u = static_cast<unsigned char>(c);
+    if (!utf8 && u >= 0x80) out += fmt::format("\\x{:02x}", u);
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (u < 0x20 || u == 0x7f) out += fmt::format("\\x{:02x}", u);
+    else out += c;
+  }
+  return out;
+}
+
+// Output locations are checked, and created, before the simulation runs: a result that cannot
+// be written is bad input (exit 2), found in milliseconds rather than after the run. Folders
+// made here are removed again (when still empty) if the run does not complete.
+class OutputPlaces {
+ public:
+  OutputPlaces() = default;
+  OutputPlaces(const OutputPlaces&) = delete;
+  OutputPlaces& operator=(const OutputPlaces&) = delete;
+  ~OutputPlaces() {
+    if (done_) return;
+    std::error_code ignored;
+    for (auto d = created_.rbegin(); d != created_.rend(); ++d) fs::remove(*d, ignored);  // only if empty
+  }
+  void done() { done_ = true; }
+
+  // A folder that is, or can become, a writable directory.
+  void directory(const std::string& option, const std::string& dir) {
+    auto bad = [&](const std::string& problem) { return BadInput(fmt::format("{} {}: {}", option, dir, problem)); };
+    if (dir.find('\0') != std::string::npos) throw bad("the path contains a NUL character");
+    std::error_code ec;
+    const fs::path path(dir);
+    // The folders to create, deepest last, and the first one that exists.
+    std::vector<fs::path> missing;
+    fs::path existing = path;
+    while (!existing.empty() && !fs::exists(fs::symlink_status(existing, ec))) {
+      missing.push_back(existing);
+      if (!existing.has_parent_path() || existing.parent_path() == existing) {
+        existing.clear();
+        break;
+      }
+      existing = existing.parent_path();
+    }
+    if (existing.empty()) existing = ".";
+    if (!fs::is_directory(existing, ec))
+      throw bad(existing == path ? std::string("exists and is not a directory")
+                                 : fmt::format("{} is not a directory", existing.string()));
+    for (auto d = missing.rbegin(); d != missing.rend(); ++d) {
+      if (!fs::create_directory(*d, ec) && ec) throw bad(fmt::format("cannot create {} ({})", d->string(), ec.message()));
+      created_.push_back(*d);
+    }
+    // Writable: try it (root passes access() checks that a read-only file system then refuses).
+    const fs::path probe = path / (".clustersim-probe.tmp" + std::to_string(::getpid()));
+    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) throw bad(fmt::format("cannot write there ({})", std::strerror(errno)));
+    ::close(fd);
+    fs::remove(probe, ec);
+  }
+
+  // A file that can be written (its folder as above; not a directory itself).
+  void file(const std::string& option, const std::string& file) {
+    std::error_code ec;
+    if (fs::is_directory(file, ec)) throw BadInput(fmt::format("{} {}: is a directory, not a file", option, file));
+    const fs::path parent = fs::path(file).parent_path();
+    directory(option, parent.empty() ? std::string(".") : parent.string());
+  }
+
+ private:
+  std::vector<fs::path> created_;
+  bool done_ = false;
+};
+
 void print_headline(const Scenario& s, const json& metrics, const std::string& out_dir) {
   fmt::print("{}: {}\n", s.name, s.description);
   for (const char* key : {"jobs_completed", "jct_mean_s", "jct_p99_s", "makespan_s", "iteration_time_mean_s",
@@ -67,6 +151,9 @@ int cmd_run(const std::vector<std::string>& args) {
   Scenario scenario = load_scenario(files[0], sets);
   if (out.empty()) out = "out/" + scenario.name;
   const bool quiet = vm.count("quiet") > 0;
+  OutputPlaces places;
+  places.directory("--out", out);
+  if (!trace_file.empty()) places.file("--trace", trace_file);
 
   auto wall_start = std::chrono::steady_clock::now();
   RunOutput result;
@@ -99,8 +186,10 @@ int cmd_run(const std::vector<std::string>& args) {
   // Inference runs: simulated requests per wall second (the speed target is stated in these).
   if (result.metrics.contains("requests"))
     summary["run"]["requests_per_wall_s"] = wall > 0 ? result.metrics["requests"].get<double>() / wall : 0.0;
-  write_result_dir(out, summary.dump(2) + "\n", result.tables, scenario.outputs.trace ? result.trace : std::string());
-  if (!trace_file.empty()) write_file_atomically(trace_file, result.trace);
+  // The result folder and the --trace file are written as one: all of them or none.
+  write_result_dir(out, summary.dump(2) + "\n", result.tables, scenario.outputs.trace ? result.trace : std::string(),
+                   trace_file, result.trace);
+  places.done();
   if (!quiet) print_headline(scenario, result.metrics, out);
   return exit_code::ok;
 }
@@ -121,7 +210,7 @@ int cmd_validate(const std::vector<std::string>& args) {
       Scenario s = load_scenario(f, sets);
       fmt::print("{}: ok ({})\n", f, s.name);
     } catch (const BadInput& e) {
-      fmt::print(stderr, "error: {}\n", e.what());
+      fmt::print(stderr, "error: {}\n", one_line(e.what()));
       status = exit_code::bad_input;
     }
   }
@@ -157,16 +246,19 @@ int main(int argc, char** argv) {
     if (command == "compress") return cli::cmd_compress(args);
     throw UsageError(fmt::format("unknown command \"{}\"", command));
   } catch (const BadInput& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
+    fmt::print(stderr, "error: {}\n", one_line(e.what()));
     return exit_code::bad_input;
   } catch (const UsageError& e) {
-    fmt::print(stderr, "error: {}\n{}\n", e.what(), usage);
+    fmt::print(stderr, "error: {}\n{}\n", one_line(e.what()), usage);
     return exit_code::bad_input;
   } catch (const po::error& e) {
-    fmt::print(stderr, "error: {}\n{}\n", e.what(), usage);
+    fmt::print(stderr, "error: {}\n{}\n", one_line(e.what()), usage);
     return exit_code::bad_input;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "error: out of memory\n");
+    return exit_code::failure;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
+    fmt::print(stderr, "error: {}\n", one_line(e.what()));
     return exit_code::failure;
   }
 }

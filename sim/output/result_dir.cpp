@@ -1,46 +1,107 @@
 #include "result_dir.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
+#include <system_error>
 #include <unistd.h>
+#include <utility>
 
 namespace cs {
 namespace fs = std::filesystem;
 namespace {
 
-void write_atomically(const fs::path& target, const std::string& content) {
-  fs::path temporary = target;
-  temporary += ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + temporary.string());
+// Files written under temporary names ("<target>.tmp<pid>"), renamed into place by commit();
+// whatever is not committed is removed when the Staging goes, so a failure (a full disk, a
+// killed write) leaves no temporaries behind.
+class Staging {
+ public:
+  Staging() = default;
+  Staging(const Staging&) = delete;
+  Staging& operator=(const Staging&) = delete;
+  ~Staging() {
+    std::error_code ignored;
+    for (const auto& [temporary, target] : staged_) fs::remove(temporary, ignored);
   }
-  fs::rename(temporary, target);
+
+  void stage(const fs::path& target, const std::string& content) {
+    fs::path temporary = target;
+    temporary += ".tmp" + std::to_string(::getpid());
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail(target, errno);
+    staged_.emplace_back(temporary, target);  // from here on removed on failure
+    const char* p = content.data();
+    size_t left = content.size();
+    while (left > 0) {
+      const ssize_t n = ::write(fd, p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        const int error = n < 0 ? errno : EIO;
+        ::close(fd);
+        fail(target, error);
+      }
+      p += n, left -= size_t(n);
+    }
+    if (::close(fd) != 0) fail(target, errno);
+  }
+
+  // Renames in staging order; a rename that fails throws, and what is left is removed.
+  void commit() {
+    while (!staged_.empty()) {
+      auto [temporary, target] = staged_.front();
+      std::error_code ec;
+      fs::rename(temporary, target, ec);
+      if (ec) throw std::runtime_error("cannot write " + target.string() + ": " + ec.message());
+      staged_.erase(staged_.begin());
+    }
+  }
+
+ private:
+  [[noreturn]] static void fail(const fs::path& target, int error) {
+    throw std::runtime_error("cannot write " + target.string() + ": " + std::strerror(error));
+  }
+  std::vector<std::pair<fs::path, fs::path>> staged_;
+};
+
+void make_directories(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create the directory " + dir.string() + ": " + ec.message());
 }
 
 }  // namespace
 
 void write_result_dir(const std::string& dir, const std::string& summary_json, const std::vector<Table>& tables,
-                      const std::string& trace_json) {
-  fs::create_directories(dir);
-  // A previous run's files go first: its summary, so that a crash below leaves no summary
-  // claiming the new CSVs, and its CSVs and trace, so that none this run does not write stays behind.
-  fs::remove(fs::path(dir) / "summary.json");
-  fs::remove(fs::path(dir) / "trace.json");
-  for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.is_regular_file() && entry.path().extension() == ".csv") fs::remove(entry.path());
-  for (const auto& t : tables) write_atomically(fs::path(dir) / (t.name + ".csv"), t.to_csv());
-  if (!trace_json.empty()) write_atomically(fs::path(dir) / "trace.json", trace_json);
-  write_atomically(fs::path(dir) / "summary.json", summary_json);
+                      const std::string& trace_json, const std::string& extra_path, const std::string& extra_content) {
+  make_directories(dir);
+  if (!extra_path.empty() && fs::path(extra_path).has_parent_path()) make_directories(fs::path(extra_path).parent_path());
+  Staging staging;
+  for (const auto& t : tables) staging.stage(fs::path(dir) / (t.name + ".csv"), t.to_csv());
+  if (!trace_json.empty()) staging.stage(fs::path(dir) / "trace.json", trace_json);
+  if (!extra_path.empty()) staging.stage(extra_path, extra_content);
+  staging.stage(fs::path(dir) / "summary.json", summary_json);
+  // Everything is written: a previous run's files go now. Its summary first, so that a failure
+  // below leaves no summary claiming the new CSVs; then its trace and CSVs, so that none this run
+  // does not write stays behind. CSVs only where a summary shows the folder holds a result: a
+  // user's own CSVs in a folder given as --out are not ours to delete.
+  std::error_code ignored;
+  const bool previous_result = fs::exists(fs::path(dir) / "summary.json", ignored);
+  fs::remove(fs::path(dir) / "summary.json", ignored);
+  fs::remove(fs::path(dir) / "trace.json", ignored);
+  if (previous_result)
+    for (const auto& entry : fs::directory_iterator(dir, ignored))
+      if (entry.is_regular_file(ignored) && entry.path().extension() == ".csv") fs::remove(entry.path(), ignored);
+  staging.commit();
 }
 
 void write_file_atomically(const std::string& path, const std::string& content) {
   const fs::path target(path);
-  if (target.has_parent_path()) fs::create_directories(target.parent_path());
-  write_atomically(target, content);
+  if (target.has_parent_path()) make_directories(target.parent_path());
+  Staging staging;
+  staging.stage(target, content);
+  staging.commit();
 }
 
 }  // namespace cs

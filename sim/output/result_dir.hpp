@@ -1,7 +1,8 @@
 #pragma once
 // Writes a run's files so that a reader never sees a half-written result: every file goes
-// to a temporary name first and is renamed into place; summary.json is renamed last, so its
-// presence means the run is complete.
+// to a temporary name first, and only when every one is written in full are they renamed into
+// place, summary.json last, so its presence means the run is complete. A failed write (a full
+// disk) removes every temporary it made and throws std::runtime_error with a one-line message.
 #include <string>
 #include <vector>
 
@@ -9,9 +10,11 @@
 
 namespace cs {
 
-// `trace_json`, when not empty, becomes trace.json.
+// `trace_json`, when not empty, becomes trace.json. `extra_path`, when not empty, receives
+// `extra_content` in the same all-or-nothing step (the `--trace FILE` of `clustersim run`).
 void write_result_dir(const std::string& dir, const std::string& summary_json, const std::vector<Table>& tables,
-                      const std::string& trace_json = {});
+                      const std::string& trace_json = {}, const std::string& extra_path = {},
+                      const std::string& extra_content = {});
 // One file, through a temporary name, for outputs that live outside a result directory.
 void write_file_atomically(const std::string& path, const std::string& content);
 

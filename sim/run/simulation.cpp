@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <optional>
+#include <stdexcept>
 #include <simgrid/kernel/resource/Action.hpp>
 #include <simgrid/plugins/energy.h>
 #include <xbt/log.h>
@@ -83,9 +84,39 @@ std::string process_label(const Scenario& s, const TopologyNode& node) {
   return fmt::format("{} ({}{})", node.name, role_name(node.role), roles);
 }
 
+// A simulation whose actors all wait for one another cannot make progress: SimGrid then ends
+// the run as if it had completed. Its deadlock signal is process-wide and cannot be
+// disconnected, so it reports to the current run through this pointer.
+std::string* deadlock_report = nullptr;
+
+void watch_for_deadlock() {
+  static bool connected = false;
+  if (connected) return;
+  connected = true;
+  sg4::Engine::on_deadlock_cb([] {
+    if (!deadlock_report) return;
+    const auto actors = sg4::Engine::get_instance()->get_all_actors();
+    std::string names;
+    for (size_t i = 0; i < actors.size() && i < 4; ++i)
+      names += fmt::format("{}{} on {}", i ? ", " : "", actors[i]->get_name(), actors[i]->get_host()->get_name());
+    if (actors.size() > 4) names += ", ...";
+    *deadlock_report = fmt::format("the simulation cannot make progress at t = {:g} s: {} actor{} wait{} forever ({})",
+                                   sg4::Engine::get_clock(), actors.size(), actors.size() == 1 ? "" : "s",
+                                   actors.size() == 1 ? "s" : "", names);
+  });
+}
+
 void run_engine(sg4::Engine& engine, const Scenario& scenario) {
+  std::string report;
+  deadlock_report = &report;
+  struct Reset {
+    ~Reset() { deadlock_report = nullptr; }
+  } reset;
+  watch_for_deadlock();
   if (scenario.until_s > 0) engine.run_until(scenario.until_s);
   else engine.run();
+  // Not bad input (load_scenario accepted it): a modelling error, exit 1 with one line.
+  if (!report.empty()) throw std::runtime_error(report);
 }
 
 void run_training_workload(RunContext& ctx, sg4::Engine& engine, const ProgressCallback& progress, RunOutput& out) {
@@ -152,9 +183,11 @@ void run_inference_workload(RunContext& ctx, sg4::Engine& engine, const Progress
 RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progress, bool record_trace) {
   // Quiet SimGrid before it prints anything: one log line per event costs ~40% of run time.
   // Actors still running at `until` are expected, not worth SimGrid's exit warning.
-  int argc = 3;
-  char arg0[] = "clustersim", arg1[] = "--log=root.thres:warning", arg2[] = "--log=ker_engine.thres:error";
-  char* argv[] = {arg0, arg1, arg2, nullptr};
+  // SimGrid's own deadlock report (many lines) goes nowhere: run_engine reports it in one.
+  int argc = 5;
+  char arg0[] = "clustersim", arg1[] = "--log=root.thres:warning", arg2[] = "--log=ker_engine.thres:critical",
+       arg3[] = "--log=ker_engine.app:file:/dev/null", arg4[] = "--log=ker_engine.add:off";
+  char* argv[] = {arg0, arg1, arg2, arg3, arg4, nullptr};
   sg4::Engine engine(&argc, argv);
   Platform platform = build_platform(scenario.platform);
   RunContext ctx{scenario, platform, {}, 0, {}, nullptr};

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 
 #include "core/text.hpp"
 
@@ -179,6 +180,87 @@ double JsonNode::quantity_or(std::string_view key, Dimension d, double fallback)
   return n ? n->quantity(d) : fallback;
 }
 
+bool valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0) n = 1, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0) n = 2, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0) n = 3, cp = c & 0x07;
+    else return false;
+    for (size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return false;
+      const auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    // Overlong forms, UTF-16 surrogates and code points beyond U+10FFFF are not UTF-8.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+std::optional<std::size_t> too_deep_at(std::string_view text) {
+  int depth = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+      auto end = text.find("*/", i + 2);
+      if (end == std::string_view::npos) return std::nullopt;  // the parser reports it
+      i = end + 1;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_json_depth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+void check_json_document(const json& document, const std::string& file) {
+  struct Item {
+    const json* value;
+    std::string path;
+    int depth;
+  };
+  std::vector<Item> stack{{&document, "", 0}};
+  auto check_text = [&](const std::string& text, const std::string& path, std::string_view what) {
+    if (text.find('\0') != std::string::npos) throw BadInput(file, path, fmt::format("{} contains a NUL character", what));
+    if (!valid_utf8(text)) throw BadInput(file, path, fmt::format("{} is not valid UTF-8", what));
+  };
+  while (!stack.empty()) {
+    Item item = std::move(stack.back());
+    stack.pop_back();
+    const json& v = *item.value;
+    if (v.is_string()) check_text(v.get_ref<const std::string&>(), item.path, "the string");
+    if (!v.is_structured()) continue;
+    if (item.depth >= max_json_depth)
+      throw BadInput(file, item.path, fmt::format("nested deeper than {} levels", max_json_depth));
+    if (v.is_object()) {
+      for (const auto& [key, child] : v.items()) {
+        check_text(key, item.path, "a key");
+        stack.push_back({&child, item.path + "/" + escape_pointer_token(key), item.depth + 1});
+      }
+    } else {
+      for (size_t i = 0; i < v.size(); ++i) stack.push_back({&v[i], item.path + "/" + std::to_string(i), item.depth + 1});
+    }
+  }
+}
+
 json parse_json_text(const std::string& text, const std::string& file) {
   auto malformed = [&](size_t offset, std::string_view why) {
     size_t line = 1, column = 1;
@@ -188,6 +270,9 @@ json parse_json_text(const std::string& text, const std::string& file) {
     }
     return BadInput(fmt::format("{}:{}:{}: malformed JSON: {}", file, line, column, why));
   };
+  // Checked first: nlohmann parses any depth, but printing and destroying deep values recurse,
+  // and 64 MiB of '[' would take gigabytes.
+  if (auto at = too_deep_at(text)) throw malformed(*at, fmt::format("nested deeper than {} levels", max_json_depth));
   try {
     return json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
   } catch (const json::parse_error& e) {
@@ -207,14 +292,31 @@ json parse_json_text(const std::string& text, const std::string& file) {
   }
 }
 
-json read_json_file(const std::string& file) {
-  std::error_code ignored;
-  if (std::filesystem::is_directory(file, ignored)) throw BadInput(fmt::format("{}: is a directory, not a file", file));
-  std::ifstream in(file);
-  if (!in) throw BadInput(fmt::format("{}: cannot open the file ({})", file, std::strerror(errno)));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_json_text(buffer.str(), file);
+std::string read_input_file(const std::string& path, std::string_view what) {
+  auto bad = [&](const std::string& problem) { return BadInput(fmt::format("{}: {}", path, problem)); };
+  if (path.empty()) throw bad(fmt::format("an empty path where a {} is expected", what));
+  if (path.find('\0') != std::string::npos) throw bad("the path contains a NUL character");
+  // stat() before open(): opening a FIFO for reading blocks until a writer comes.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw bad(fmt::format("cannot open the {} ({})", what, std::strerror(errno)));
+  if (S_ISDIR(st.st_mode)) throw bad(fmt::format("is a directory, not a {}", what));
+  if (!S_ISREG(st.st_mode)) throw bad(fmt::format("is not a regular file (a device, FIFO or socket), so not a {}", what));
+  if (std::uint64_t(st.st_size) > max_input_file_bytes)
+    throw bad(fmt::format("the {} is {} bytes, above the limit of {} MiB", what, st.st_size, max_input_file_bytes >> 20));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw bad(fmt::format("cannot open the {} ({})", what, std::strerror(errno)));
+  // Read one byte beyond the size stat() gave (at most the limit), to notice a file that grew.
+  std::string text(std::size_t(st.st_size) + 1, '\0');
+  in.read(text.data(), std::streamsize(text.size()));
+  if (in.bad()) throw bad(fmt::format("cannot read the {} ({})", what, std::strerror(errno)));
+  text.resize(std::size_t(in.gcount()));
+  if (text.size() > std::size_t(st.st_size) && !in.eof())
+    throw bad(fmt::format("the {} grows while it is read", what));
+  if (text.size() > max_input_file_bytes)
+    throw bad(fmt::format("the {} is above the limit of {} MiB", what, max_input_file_bytes >> 20));
+  return text;
 }
+
+json read_json_file(const std::string& file) { return parse_json_text(read_input_file(file, "file"), file); }
 
 }  // namespace cs

@@ -59,8 +59,30 @@ class JsonNode {
   std::string path_;
 };
 
+// Limits on what a user's file may hold, each checked before the memory or stack it would cost.
+// 64 MiB: every scenario, trace and profile shipped is under 1 MiB; /dev/zero or a runaway file
+// stops here instead of growing the process to gigabytes.
+constexpr std::size_t max_input_file_bytes = std::size_t(64) << 20;
+// 64 levels: scenarios nest 5 deep; printing a document (summary.json) recurses once per level,
+// and 100,000 levels overflow the stack.
+constexpr int max_json_depth = 64;
+
+// Reads a whole input file (`what` names it in messages: "trace file"). Throws BadInput
+// "PATH: problem" for anything but a regular file (directories, FIFOs, devices: a FIFO would
+// block forever, /dev/zero never end), for a file above max_input_file_bytes, or a read error.
+std::string read_input_file(const std::string& path, std::string_view what = "file");
+
 // Parses JSON text allowing // and /* */ comments; a syntax error names line and column.
+// Nesting deeper than max_json_depth is a syntax error too.
 json parse_json_text(const std::string& text, const std::string& file);
 json read_json_file(const std::string& file);
+
+// Throws BadInput naming the JSON path unless every string and key is valid UTF-8 without NUL
+// and the nesting is at most max_json_depth (for documents built by overrides).
+void check_json_document(const json& document, const std::string& file);
+bool valid_utf8(std::string_view s);
+// The position (offset into text) where nesting first exceeds max_json_depth, if it does;
+// strings and comments are skipped. Linear, no recursion.
+std::optional<std::size_t> too_deep_at(std::string_view text);
 
 }  // namespace cs

@@ -25,9 +25,16 @@ Scenario parse_checked(const json& document, const std::string& file) {
   Scenario s;
   s.file = file;
   s.name = root.at("name").text();
-  // The name is the default output directory under out/, so it must stay a single component.
+  // The name is the default output directory under out/, so it must stay a single component
+  // that every file system takes (NAME_MAX is 255 bytes; sweeps append to it) and that prints
+  // on one line.
+  constexpr std::size_t max_name_bytes = 128;
   if (s.name.empty() || s.name == "." || s.name == ".." || s.name.find('/') != std::string::npos)
     root.at("name").fail("must be non-empty, without '/', and not \".\" or \"..\"");
+  if (s.name.size() > max_name_bytes)
+    root.at("name").fail(fmt::format("{} bytes long; a name (the output folder's) has at most {}", s.name.size(), max_name_bytes));
+  for (unsigned char c : s.name)
+    if (c < 0x20 || c == 0x7f) root.at("name").fail("contains a control character (a name becomes a folder name)");
   s.description = root.text_or("description", "");
   s.seed = std::uint64_t(root.integer_or("seed", 1, 0, (1LL << 53)));
   s.until_s = root.quantity_or("until", Dimension::duration, 0);
@@ -81,7 +88,10 @@ Scenario load_scenario(const std::string& file, const std::vector<std::string>& 
   if (!document.is_object())
     throw BadInput(file, "", fmt::format("a scenario must be a JSON object, this file holds a JSON {}", document.type_name()));
   for (const auto& o : overrides) apply_override(document, o, file);
+  // Strings reach summary.json, file names and messages: valid UTF-8 without NUL, and no deeper
+  // than max_json_depth (an override can nest a value inside the file's).
   try {
+    check_json_document(document, file);
     return parse_scenario(document, file);
   } catch (const BadInput& e) {
     // A value rejected at or below an overridden path came from the command line, not the file.

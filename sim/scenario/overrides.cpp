@@ -18,6 +18,7 @@ void apply_override(json& document, const std::string& assignment, const std::st
   if (eq == std::string::npos || eq == 0 || assignment[0] != '/')
     throw bad("", "expected /json/pointer=value, such as /seed=7");
   const std::string path = assignment.substr(0, eq), text = assignment.substr(eq + 1);
+  if (!valid_utf8(path)) throw bad("", "the JSON pointer is not valid UTF-8");
 
   json* node = &document;
   for (size_t start = 1; start <= path.size();) {
@@ -57,6 +58,8 @@ void apply_override(json& document, const std::string& assignment, const std::st
     start = end + 1;
   }
   // A value is JSON when it parses as JSON (7, true, [1,2], "x"), a plain string otherwise (10Gbps).
+  // Nesting is checked on the text first: printing a deep value recurses once per level.
+  if (too_deep_at(text)) throw bad(path, fmt::format("the value is nested deeper than {} levels", max_json_depth));
   json value = json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
   if (value.is_discarded()) value = text;
   try {
@@ -64,6 +67,7 @@ void apply_override(json& document, const std::string& assignment, const std::st
   } catch (const json::exception&) {
     throw bad(path, "the value is not valid UTF-8");
   }
+  if (value.is_string() && !valid_utf8(value.get_ref<const std::string&>())) throw bad(path, "the value is not valid UTF-8");
   *node = std::move(value);
 }
 

@@ -34,8 +34,15 @@ InaSpec parse_ina(const std::optional<JsonNode>& ina, const JsonNode& policies) 
     n.fail(fmt::format("switchml_pool ({}) exceeds the switch's {} aggregators: SwitchML jobs would wait forever",
                        s.switchml_pool, s.aggregators));
   s.ecn_threshold_bytes = n.quantity_or("ecn_threshold", Dimension::size, s.ecn_threshold_bytes);
-  if (auto r = n.find("rto")) s.rto_s = r->positive_quantity(Dimension::duration);
+  if (auto r = n.find("rto")) {
+    s.rto_s = r->positive_quantity(Dimension::duration);
+    if (s.rto_s < min_ina_rto_s)
+      r->fail(fmt::format("below {}: a timeout shorter than a few packet times resends without end",
+                          format_quantity(min_ina_rto_s, Dimension::duration)));
+  }
   s.ps_packet_cost_s = n.quantity_or("ps_packet_cost", Dimension::duration, s.ps_packet_cost_s);
+  if (s.ps_packet_cost_s > max_ina_ps_packet_cost_s)
+    n.at("ps_packet_cost").fail(fmt::format("above {} per packet", format_quantity(max_ina_ps_packet_cost_s, Dimension::duration)));
   return s;
 }
 

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <filesystem>
 #include <fmt/format.h>
@@ -196,9 +197,32 @@ TrainingWorkload parse_training(const JsonNode& w, const JsonNode& policies, con
     }
   }
   if (jobs.empty()) w.fail("no jobs: give \"jobs\" or a \"jobs_trace\" with at least one row");
+  if (jobs.size() > max_jobs)
+    w.fail(fmt::format("{} jobs; a run takes at most {} (each runs SimGrid actors)", jobs.size(), max_jobs));
+  std::size_t places = 0;
   std::set<std::string> names;
   for (size_t i = 0; i < jobs.size(); ++i) {
     t.jobs.push_back(parse_job(jobs[i], i, topo, placer));
+    const JobSpec& j = t.jobs.back();
+    places += j.workers.size() + j.servers.size();
+    if (places > max_job_places)
+      jobs[i].fail(fmt::format("the jobs up to this one have {} workers and servers in all, above the bound of {} "
+                               "(each runs SimGrid actors, and the kernel's map count stops start-up near 32,000)",
+                               places, max_job_places));
+    if (j.aggregation == AggregationKind::in_network) {
+      // An upper bound on what the INA run computes: compression packs at least as many
+      // coordinates per fragment as fp32 does.
+      const double fragments = std::ceil(j.gradient_bytes / t.ina.payload_bytes());
+      const JsonNode size = jobs[i].find("gradient_size").value_or(jobs[i].find("model").value_or(jobs[i]));
+      if (fragments > max_ina_fragments_per_iteration)
+        size.fail(fmt::format("{:g} INA fragments per iteration ({} / {:g} B per packet), above the bound of 2^28 "
+                              "(per-fragment state of every worker)",
+                              fragments, format_quantity(j.gradient_bytes, Dimension::size), t.ina.payload_bytes()));
+      if (fragments * double(j.iterations) > max_ina_fragments_per_run)
+        jobs[i].at("iterations").fail(fmt::format(
+            "{} iterations of {:g} INA fragments, {:g} in all, above the bound of 2^34 (the PS's per-fragment state)",
+            j.iterations, fragments, fragments * double(j.iterations)));
+    }
     if (t.compression) check_compression(t.jobs.back(), jobs[i], *t.compression, w.find("compression").value_or(w));
     if (names.insert(t.jobs.back().name).second) continue;
     // A default name ("job1") can collide with a name given to an earlier job.

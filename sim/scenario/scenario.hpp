@@ -24,6 +24,25 @@ struct PlatformSpec {
 
 enum class AggregationKind { parameter_server, ring_allreduce, in_network };
 
+// Bounds on a training workload's size, each checked at load (exit 2 naming the JSON path).
+// Every worker and parameter server runs one or two SimGrid actors (an INA worker also runs its
+// egress port), each with a stack mapping and guard; the kernel's map-count limit (65,530)
+// stops start-up near 32,000 actors (20,001 one-worker jobs died with "Failed to allocate
+// stack"). 16,384 worker and server places stay well below that.
+constexpr std::size_t max_jobs = 4096;
+constexpr std::size_t max_job_places = 16384;  // workers + servers, summed over jobs
+// INA: per iteration each worker keeps one bit per fragment (at most 64 workers: 8 bytes per
+// fragment) and the PS one bit per fragment of the whole run. 2^28 fragments per iteration cap
+// the workers' bitmaps at 2 GiB (a 66 GB fp32 gradient at 62 values per packet); 2^34 over the
+// run cap the PS's at 2 GiB and stay below the 2^40 sequence numbers a switch key holds.
+constexpr double max_ina_fragments_per_iteration = double(std::uint64_t(1) << 28);
+constexpr double max_ina_fragments_per_run = double(std::uint64_t(1) << 34);
+// INA retransmission timeout: below a microsecond (a few packet times at 100 Gbps) every
+// window times out before its results can return, and the run resends without end.
+constexpr double min_ina_rto_s = 1e-6;
+// INA software aggregation per packet at a PS: above a second per packet is no machine.
+constexpr double max_ina_ps_packet_cost_s = 1;
+
 struct JobSpec {
   std::string name;
   std::string model;  // a model_zoo name, or "custom" when the gradient size was given

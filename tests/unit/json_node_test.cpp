@@ -1,6 +1,11 @@
 // JsonNode: typed accessors whose errors carry the file and the exact JSON pointer path.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "scenario/json_node.hpp"
 #include "test_util.hpp"
 
@@ -110,4 +115,42 @@ TEST(ReadJsonFile, MissingFileAndDirectory) {
   EXPECT_CONTAINS(bad_input_of([] { read_json_file("/nonexistent/scenario.json"); }),
                   "/nonexistent/scenario.json: cannot open the file (No such file or directory)");
   EXPECT_CONTAINS(bad_input_of([] { read_json_file(CLUSTERSIM_SOURCE_DIR "/tests"); }), "is a directory");
+}
+
+// Issue 12: files and documents that would hang, exhaust memory or overflow the stack.
+TEST(ReadInputFile, RefusesWhatIsNotARegularFileOfBoundedSize) {
+  EXPECT_CONTAINS(bad_input_of([] { read_json_file("/dev/zero"); }),
+                  "/dev/zero: is not a regular file (a device, FIFO or socket)");
+  auto dir = std::filesystem::temp_directory_path() / ("clustersim-unit-io-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string fifo = (dir / "fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);  // opening it for reading would block forever
+  EXPECT_CONTAINS(bad_input_of([&] { read_input_file(fifo, "trace file"); }), fifo + ": is not a regular file");
+  const std::string big = (dir / "big.json").string();
+  { std::ofstream create(big); }
+  std::filesystem::resize_file(big, max_input_file_bytes + 1);  // sparse: no disk used
+  EXPECT_CONTAINS(bad_input_of([&] { read_json_file(big); }), "above the limit of 64 MiB");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ParseJsonText, NestingIsCappedBeforeParsing) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_CONTAINS(bad_input_of([&] { parse_json_text(deep, "f.json"); }), "f.json:1:65: malformed JSON: nested deeper than 64 levels");
+  // Brackets inside strings and comments do not count.
+  EXPECT_NO_THROW(parse_json_text("{\"a\": \"" + std::string(1000, '[') + "\"} // [[[[\n", "f.json"));
+  std::string ok = std::string(max_json_depth, '[') + std::string(max_json_depth, ']');
+  EXPECT_NO_THROW(parse_json_text(ok, "f.json"));
+}
+
+TEST(CheckJsonDocument, StringsAreUtf8WithoutNul) {
+  EXPECT_TRUE(valid_utf8("plain, caf\xc3\xa9, \xe2\x82\xac, \xf0\x9f\x98\x80"));
+  for (std::string bad : {"\xff", "\xc3", "\xc3\x28", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82"})
+    EXPECT_FALSE(valid_utf8(bad)) << bad.size();
+  json d = {{"name", std::string("a\0b", 3)}};
+  EXPECT_CONTAINS(bad_input_of([&] { check_json_document(d, "f.json"); }), "f.json: /name: the string contains a NUL");
+  json e = {{"a", {{"b", {"x", "\xc3\x28"}}}}};
+  EXPECT_CONTAINS(bad_input_of([&] { check_json_document(e, "f.json"); }), "f.json: /a/b/1: the string is not valid UTF-8");
+  json deep = json::array();
+  for (int i = 0; i < 100; ++i) deep = json::array({deep});
+  EXPECT_CONTAINS(bad_input_of([&] { check_json_document(json{{"x", deep}}, "f.json"); }), "nested deeper than 64 levels");
 }

@@ -259,3 +259,62 @@ TEST(LoadScenario, TracesResolveRelativeToTheScenario) {
   path = write_temp_file("traced.json", d.dump());
   EXPECT_EQ(load_scenario(path).platform.topology.links[0].spec.bandwidth_trace.size(), 2u);
 }
+
+// Issue 12: sizes the machine cannot hold, and names that are no folder name.
+TEST(ScenarioValidation, WorkloadSizesAreBounded) {
+  json d = star();
+  d["workload"]["jobs"][1] = json::parse(R"({"gradient_size": "1000TB", "workers": 2, "aggregation": "ina",
+                                             "iterations": 2, "compute": "1ms"})");
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/1/gradient_size: 4.03226e+12 INA fragments per iteration");
+  d["workload"]["jobs"][1]["gradient_size"] = "60GB";
+  d["workload"]["jobs"][1]["iterations"] = 100000000;
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/1/iterations: 100000000 iterations of");
+  d = star();
+  d["workload"]["ina"] = {{"rto", "1e-300s"}};
+  EXPECT_CONTAINS(error_of(d), "/workload/ina/rto: expected a duration");
+  d["workload"]["ina"] = {{"rto", "100ns"}};
+  EXPECT_CONTAINS(error_of(d), "/workload/ina/rto: below 1us");
+  d = star();
+  d["workload"]["jobs"][0]["arrival"] = "1e20s";
+  EXPECT_CONTAINS(error_of(d), "/workload/jobs/0/arrival: expected a duration");
+  d = star();
+  json jobs = json::array();
+  for (size_t i = 0; i <= max_jobs; ++i) jobs.push_back({{"gradient_size", "1MB"}, {"workers", 1}, {"iterations", 1}, {"compute", "1ms"}});
+  d["workload"]["jobs"] = jobs;
+  EXPECT_CONTAINS(error_of(d), "/workload: 4097 jobs; a run takes at most 4096");
+}
+
+TEST(ScenarioValidation, NameIsAFolderName) {
+  json d = star();
+  d["name"] = std::string(129, 'x');
+  EXPECT_CONTAINS(error_of(d), "/name: 129 bytes long");
+  d["name"] = "a\nb";
+  EXPECT_CONTAINS(error_of(d), "/name: contains a control character");
+  d["name"] = "a/b";
+  EXPECT_CONTAINS(error_of(d), "/name: must be non-empty, without '/'");
+}
+
+TEST(ScenarioValidation, OverridesCannotNestDeeplyOrBreakUtf8) {
+  auto file = write_temp_file("scenario.json", star().dump());
+  EXPECT_CONTAINS(bad_input_of([&] { load_scenario(file, {"/description=" + std::string(100000, '[')}); }),
+                  "the value is nested deeper than 64 levels");
+  EXPECT_CONTAINS(bad_input_of([&] { load_scenario(file, {"/name=\xed\xa0\x80"}); }), "not valid UTF-8");
+  EXPECT_CONTAINS(bad_input_of([&] { load_scenario(file, {"/\xff=1"}); }), "the JSON pointer is not valid UTF-8");
+  EXPECT_CONTAINS(bad_input_of([&] { load_scenario(file, {R"(/name="a\u0000b")"}); }), "/name: the string contains a NUL");
+}
+
+TEST(ScenarioValidation, TraceNumbersAreBoundedWithLineAndColumn) {
+  auto bw = write_temp_file("bw_huge.csv", "time_s,bandwidth\n1,1e308TBps\n");
+  EXPECT_CONTAINS(bad_input_of([&] { read_trace_file(bw, Dimension::bandwidth); }), bw + ":2: expected a bandwidth");
+  EXPECT_CONTAINS(bad_input_of([&] { read_trace_file(bw, Dimension::bandwidth); }), "(column 3)");
+  auto t = write_temp_file("t_huge.csv", "time_s,bandwidth\n1e20,1Gbps\n");
+  EXPECT_CONTAINS(bad_input_of([&] { read_trace_file(t, Dimension::bandwidth); }), t + ":2: time \"1e20\": 1e+20 s is outside");
+  auto denormal = write_temp_file("denormal.csv", "time_s,latency\n1,1e-320s\n");
+  EXPECT_CONTAINS(bad_input_of([&] { read_trace_file(denormal, Dimension::duration); }), "s is outside the range of a duration");
+  auto jobs = write_temp_file("jobs.csv", "submit_time_s,model,workers,iterations,compute_s\n0,ResNet18,2,1e20,0.001\n");
+  EXPECT_CONTAINS(bad_input_of([&] { read_job_trace(jobs); }), jobs + ":2: column iterations (cell 4): 1e20 is above 1e+15");
+  jobs = write_temp_file("jobs.csv", "submit_time_s,model,workers,iterations,compute_s\n1e20,ResNet18,2,1,0.001\n");
+  EXPECT_CONTAINS(bad_input_of([&] { read_job_trace(jobs); }), jobs + ":2: column submit_time_s (cell 1): \"1e20\" seconds");
+  jobs = write_temp_file("jobs.csv", "submit_time_s,model,workers,iterations,compute_s\n0x10,ResNet18,2,1,0.001\n");
+  EXPECT_CONTAINS(bad_input_of([&] { read_job_trace(jobs); }), "column submit_time_s: \"0x10\" is not a non-negative number");
+}
