@@ -235,7 +235,7 @@ def run_all(sweep, out, clustersim, jobs, stream=sys.stderr):
             stop.set()
             with running_lock:
                 for proc in running.values():
-                    proc.terminate()
+                    stop_run(proc)
             raise interrupts.interrupt(signum)
 
         previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)
@@ -267,7 +267,7 @@ def run_all(sweep, out, clustersim, jobs, stream=sys.stderr):
             stop.set()
             with running_lock:
                 for proc in running.values():
-                    proc.terminate()
+                    stop_run(proc)
             for t in threads:
                 t.join()
             raise
@@ -280,6 +280,15 @@ def run_all(sweep, out, clustersim, jobs, stream=sys.stderr):
         return progress.ok, progress.failed, progress.skipped
     finally:
         os.close(lock_fd)
+
+
+def stop_run(proc):
+    """Stops a run and whatever it started: each run is a session of its own, and every process in
+    it holds OUT's lock, so the lock is free again once they are gone, not only the run itself."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        proc.terminate()
 
 
 def last_line(d):
