@@ -4,7 +4,6 @@
 #include <functional>
 #include <map>
 #include <span>
-#include <random>
 #include <unordered_map>
 
 #include "ina/ina_state.hpp"
@@ -41,11 +40,6 @@ struct InaJob {
   CompressedJob* compressed = nullptr;  // the job's scheme, if any
   // What an item travelling to the PS weighs: a worker's packet, or a (partial) sum.
   double bytes_of(const PsItem& item) const { return item.kind == PsItem::packet ? up_packet_bytes : down_packet_bytes; }
-  double bytes_of(const std::vector<PsItem>& items) const {
-    double b = 0;
-    for (const auto& i : items) b += bytes_of(i);
-    return b;
-  }
   InaJobCounters counters;
   std::uint32_t workers_done = 0;
   TimedInbox<ToPs> ps_inbox;
