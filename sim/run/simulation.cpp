@@ -113,8 +113,18 @@ void run_engine(sg4::Engine& engine, const Scenario& scenario) {
     ~Reset() { deadlock_report = nullptr; }
   } reset;
   watch_for_deadlock();
-  if (scenario.until_s > 0) engine.run_until(scenario.until_s);
-  else engine.run();
+  if (scenario.until_s > 0) {
+    engine.run_until(scenario.until_s);
+    // Actors still blocked at `until` wait on semaphores and mailboxes that the run's state
+    // owns, and SimGrid aborts when such a semaphore is destroyed: end them all, at `until`,
+    // before the state goes. (Actor::kill_all must be called from an actor.)
+    if (engine.get_actor_count() > 0) {
+      sg4::Actor::create("until", engine.get_all_hosts().front(), [] { sg4::Actor::kill_all(); });
+      engine.run_until(sg4::Engine::get_clock());
+    }
+  } else {
+    engine.run();
+  }
   // Not bad input (load_scenario accepted it): a modelling error, exit 1 with one line.
   if (!report.empty()) throw std::runtime_error(report);
 }
