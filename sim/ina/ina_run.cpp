@@ -118,14 +118,34 @@ std::uint32_t InaRun::aggregator_index(std::uint32_t job, std::uint64_t seq) con
 void InaRun::carry(const sg4::Host* from, const sg4::Host* to, std::span<Lane> lanes) {
   const Path& p = path(from, to);
   auto params = [&p](std::size_t h) { return net::LinkParams{p.links[h]->get_bandwidth(), p.links[h]->get_latency()}; };
+  auto record = [&](double first_ready, double first_wait_bytes, double last, double total) {
+    ctx.traffic.add(from, to, total);
+    if (!ctx.trace) return;
+    const double start = first_ready + first_wait_bytes / p.links.front()->get_bandwidth();
+    if (start > first_ready) ctx.trace->span("queue", "queue", first_ready, start, {{"bytes", total}, {"to", to->get_name()}});
+    ctx.trace->span("network", "transfer", start, last, {{"bytes", total}, {"to", to->get_name()}});
+  };
+  if (lanes.size() == 1) {  // one message (the common case): its packets go in its own order, in place
+    Lane& lane = lanes.front();
+    if (lane.times->empty()) return;
+    const double first_ready = lane.times->front();
+    double first_wait_bytes = 0, total = 0;
+    for (std::size_t i = 0; i < lane.times->size(); ++i) total += lane.bytes(i);
+    lane.arrival = net::traverse(std::span<net::FifoServer* const>(p.lines), params, std::span<double>(*lane.times), lane.bytes,
+                                 [&](std::size_t i, double backlog_bytes) {
+                                   if (i == 0) first_wait_bytes = backlog_bytes;
+                                   if (lane.on_enqueue) lane.on_enqueue(i, backlog_bytes);
+                                 });
+    record(first_ready, first_wait_bytes, lane.arrival, total);
+    return;
+  }
   // Interleave the lanes' packets in the order they are ready (stable: a lane keeps its order).
   std::vector<std::pair<std::uint32_t, std::uint32_t>> order;  // (lane, packet)
   for (std::uint32_t l = 0; l < lanes.size(); ++l)
     for (std::uint32_t i = 0; i < lanes[l].times->size(); ++i) order.push_back({l, i});
   if (order.empty()) return;
   auto time_of = [&](const std::pair<std::uint32_t, std::uint32_t>& o) { return (*lanes[o.first].times)[o.second]; };
-  if (lanes.size() > 1)
-    std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) { return time_of(a) < time_of(b); });
+  std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) { return time_of(a) < time_of(b); });
   std::vector<double> times(order.size());
   for (std::size_t k = 0; k < order.size(); ++k) times[k] = time_of(order[k]);
   const double first_ready = times.front();
@@ -146,12 +166,7 @@ void InaRun::carry(const sg4::Host* from, const sg4::Host* to, std::span<Lane> l
     (*lane.times)[order[k].second] = times[k];
     lane.arrival = std::max(lane.arrival, times[k]);
   }
-  ctx.traffic.add(from, to, total);
-  if (ctx.trace) {
-    const double start = first_ready + first_wait_bytes / p.links.front()->get_bandwidth();
-    if (start > first_ready) ctx.trace->span("queue", "queue", first_ready, start, {{"bytes", total}, {"to", to->get_name()}});
-    ctx.trace->span("network", "transfer", start, last, {{"bytes", total}, {"to", to->get_name()}});
-  }
+  record(first_ready, first_wait_bytes, last, total);
 }
 
 bool InaRun::delivered(const sg4::Host* src, const sg4::Host* dst) {

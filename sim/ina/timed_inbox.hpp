@@ -19,9 +19,6 @@ class TimedInbox {
 
   ~TimedInbox() {
     for (const Entry& e : heap_) delete e.message;
-    // A run cut by `until` leaves the receiver blocked here, and SimGrid aborts when a
-    // semaphore in use is destroyed: leave it to the engine's teardown.
-    if (sleeping_) wake_.detach();
   }
 
   void post(double at, std::unique_ptr<T> message) {
