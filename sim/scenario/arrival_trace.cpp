@@ -1,6 +1,7 @@
+#include <charconv>
 #include <cmath>
 #include <fmt/format.h>
-#include <fstream>
+#include <sstream>
 
 #include "scenario.hpp"
 
@@ -8,13 +9,14 @@ namespace cs {
 
 // Format: a header "time_s" (every camera replays the same times) or "time_s,camera" (each
 // row belongs to one camera), then one row per request; each camera's times must not decrease.
+// Numbers are read with from_chars (no locale, no hex, no blanks) and times go through the
+// duration bounds (models/core/units.hpp), as in every other trace.
 std::vector<std::vector<double>> read_arrival_trace(const std::string& path, int cameras) {
-  std::ifstream in(path);
-  if (!in) throw BadInput(fmt::format("{}: cannot open the arrival trace", path));
+  std::istringstream in(read_input_file(path, "arrival trace"));
   std::vector<std::vector<double>> times;
   std::string line;
   bool header = false, per_camera = false;
-  for (int number = 1; std::getline(in, line); ++number) {
+  for (long number = 1; std::getline(in, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
     auto fail = [&](const std::string& why) { return BadInput(fmt::format("{}:{}: {}", path, number, why)); };
@@ -28,22 +30,24 @@ std::vector<std::vector<double>> read_arrival_trace(const std::string& path, int
     auto comma = line.find(',');
     if (per_camera != (comma != std::string::npos))
       throw fail(per_camera ? "expected two columns: time_s,camera" : "expected one column: time_s");
-    std::string first = line.substr(0, comma);
+    const std::string first = line.substr(0, comma);
     double t = 0;
-    long camera = 0;
-    try {
-      size_t used = 0;
-      t = std::stod(first, &used);
-      if (used != first.size() || !std::isfinite(t)) throw std::invalid_argument("");
-      if (per_camera) {
-        std::string second = line.substr(comma + 1);
-        camera = std::stol(second, &used);
-        if (used != second.size()) throw std::invalid_argument("");
-      }
-    } catch (const std::exception&) {
-      throw fail("expected a number of seconds" + std::string(per_camera ? " and a camera index" : ""));
-    }
+    auto [end, ec] = std::from_chars(first.data(), first.data() + first.size(), t);
+    if (ec != std::errc() || end != first.data() + first.size() || first.empty() || !std::isfinite(t))
+      throw fail(fmt::format("time \"{}\" is not a number of seconds", first));
     if (t < 0) throw fail("negative time");
+    try {
+      check_quantity(t, Dimension::duration);
+    } catch (const UnitError& e) {
+      throw fail(fmt::format("time \"{}\": {}", first, e.what()));
+    }
+    long camera = 0;
+    if (per_camera) {
+      const std::string second = line.substr(comma + 1);
+      auto [cend, cec] = std::from_chars(second.data(), second.data() + second.size(), camera);
+      if (cec != std::errc() || cend != second.data() + second.size() || second.empty())
+        throw fail(fmt::format("camera \"{}\" is not an index", second));
+    }
     if (camera < 0 || camera >= cameras) throw fail(fmt::format("camera {} is not in [0, {})", camera, cameras));
     auto& mine = times[size_t(camera)];
     if (!mine.empty() && t < mine.back())

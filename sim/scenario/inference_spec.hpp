@@ -79,6 +79,11 @@ struct TierSpec {
   double deadline_s = serving::no_deadline;
 };
 
+// Every request keeps a record (about 130 bytes) until the run reports, and costs about 12 us
+// of CPU: 2^24 requests are 2 GB and a few minutes. Checked at load on the expected count
+// (rate x duration x cameras); a trace file holds at most max_input_file_bytes of rows.
+constexpr double max_inference_requests = double(1 << 24);
+
 struct InferenceWorkload {
   serving::SystemKind system = serving::SystemKind::hawkvision;
   ArrivalProcess arrivals = ArrivalProcess::poisson;

@@ -54,6 +54,13 @@ Scenario parse_checked(const json& document, const std::string& file) {
       if (s.platform.topology.nodes[l.a].role == NodeRole::switch_node && s.platform.topology.nodes[l.b].role == NodeRole::switch_node &&
           l.spec.loss_rate > 0)
         root.at("platform").at("wan").at("loss_rate").fail("must be 0 for an inference workload: the WAN is modelled loss-free");
+    // Each camera runs three actors (sender, receiver, reorder), each edge three, each DC server two.
+    const auto count = [&](NodeRole r) { return s.platform.topology.names_with_role(r).size(); };
+    const std::size_t actors = 3 * count(NodeRole::client) + 3 * count(NodeRole::edge) + 2 * count(NodeRole::datacenter) + 1;
+    if (actors > max_actors)
+      root.at("platform").at("clients").fail(fmt::format(
+          "{} cameras, {} edges and {} DC servers need {} actors; a run holds at most {}", count(NodeRole::client),
+          count(NodeRole::edge), count(NodeRole::datacenter), actors, max_actors));
     s.inference = parse_inference(workload, s.platform.topology, base_dir);
     apply_device_power(s);
   }

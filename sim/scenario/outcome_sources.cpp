@@ -1,15 +1,16 @@
 #include "outcome_sources.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <fmt/format.h>
-#include <fstream>
 #include <sstream>
 #include <unordered_map>
 
 #include "learning/random.hpp"
 
 #include "bad_input.hpp"
+#include "json_node.hpp"
 #include "serving/transport.hpp"
 
 namespace cs {
@@ -65,8 +66,7 @@ std::string ProxyOutcomes::describe() const {
 }
 
 CsvOutcomes::CsvOutcomes(const std::string& path) : path_(path) {
-  std::ifstream in(path);
-  if (!in) throw BadInput(fmt::format("{}: cannot open the outcomes CSV", path));
+  std::istringstream in(read_input_file(path, "outcomes CSV"));
   std::string line;
   int number = 0;
   bool has_split = false, header = false;
@@ -94,14 +94,12 @@ CsvOutcomes::CsvOutcomes(const std::string& path) : path_(path) {
     if (cells[0].empty()) throw fail("sample_id is empty");
     if (auto [it, fresh] = id_line.try_emplace(cells[0], number); !fresh)
       throw fail(fmt::format("duplicate sample_id \"{}\" (first on line {})", cells[0], it->second));
+    // from_chars, not stod: no locale, no blanks, and out of range reported, not thrown.
     double conf = 0;
-    try {
-      size_t used = 0;
-      conf = std::stod(cells[1], &used);
-      if (used != cells[1].size()) throw std::invalid_argument("");
-    } catch (const std::exception&) {
-      throw fail(fmt::format("edge_confidence \"{}\" is not a number", cells[1]));
-    }
+    const std::string& c = cells[1];
+    auto [end, ec] = std::from_chars(c.data(), c.data() + c.size(), conf);
+    if (ec != std::errc() || end != c.data() + c.size() || c.empty())
+      throw fail(fmt::format("edge_confidence \"{}\" is not a number", c));
     if (!(conf >= 0 && conf <= 1)) throw fail("edge_confidence must be in [0, 1]");
     auto flag = [&](const std::string& c, const char* name) {
       if (c != "0" && c != "1") throw fail(fmt::format("{} must be 0 or 1", name));

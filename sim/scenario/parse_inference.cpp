@@ -229,6 +229,12 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
     w.duration_s = n.at("duration").positive_quantity(Dimension::duration);
   }
   if (!(w.duration_s > 0)) n.at("duration").fail("must be positive");
+  if (w.arrivals != ArrivalProcess::trace) {
+    const double expected = w.rate_per_s * w.duration_s * cameras;
+    if (!(expected <= max_inference_requests))
+      n.at("duration").fail(fmt::format("{:.3g} requests expected ({} cameras x rate x duration); a run holds at most {:.0f}",
+                                        expected, cameras, max_inference_requests));
+  }
 
   JsonNode tiers = n.at("tiers");
   double shares = 0;

@@ -1,3 +1,4 @@
+#include <charconv>
 #include <fmt/format.h>
 
 #include "scenario.hpp"
@@ -10,14 +11,11 @@ serving::LatencyCurve parse_latency(const JsonNode& n) {
   if (!n.raw().is_object() || n.raw().empty()) n.fail("expected an object of batch size -> latency, e.g. {\"1\": \"4.4ms\"}");
   std::vector<std::pair<int, double>> points;
   for (const auto& [key, value] : n.raw().items()) {
+    // A batch above the DC's largest (max_batch <= 4096) is never looked up; 65,536 bounds it.
     int batch = 0;
-    try {
-      size_t used = 0;
-      batch = std::stoi(key, &used);
-      if (used != key.size()) batch = 0;
-    } catch (const std::exception&) {
-    }
-    if (batch < 1) n.fail(fmt::format("batch size \"{}\" is not a positive integer", key));
+    auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), batch);
+    if (ec != std::errc() || end != key.data() + key.size() || batch < 1 || batch > 65536)
+      n.fail(fmt::format("batch size \"{}\" is not an integer in [1, 65536]", key));
     points.emplace_back(batch, n.at(key).positive_quantity(Dimension::duration));
   }
   std::sort(points.begin(), points.end());

@@ -24,13 +24,14 @@ struct PlatformSpec {
 
 enum class AggregationKind { parameter_server, ring_allreduce, in_network };
 
-// Bounds on a training workload's size, each checked at load (exit 2 naming the JSON path).
-// Every worker and parameter server runs one or two SimGrid actors (an INA worker also runs its
-// egress port), each with a stack mapping and guard; the kernel's map-count limit (65,530)
-// stops start-up near 32,000 actors (20,001 one-worker jobs died with "Failed to allocate
-// stack"). 16,384 worker and server places stay well below that.
+// Bounds on a workload's size, each checked at load (exit 2 naming the JSON path).
+// Every SimGrid actor has a stack mapping and guard; the kernel's map-count limit (65,530)
+// stops start-up between 32,000 and 48,000 actors (20,001 one-worker jobs died with "Failed to
+// allocate stack", as did 30,000 cameras). A run may start at most max_actors.
+constexpr std::size_t max_actors = 32768;
+// Every worker and parameter server runs one or two actors.
 constexpr std::size_t max_jobs = 4096;
-constexpr std::size_t max_job_places = 16384;  // workers + servers, summed over jobs
+constexpr std::size_t max_job_places = max_actors / 2;  // workers + servers, summed over jobs
 // INA: per iteration each worker keeps one bit per fragment (at most 64 workers: 8 bytes per
 // fragment) and the PS one bit per fragment of the whole run. 2^28 fragments per iteration cap
 // the workers' bitmaps at 2 GiB (a 66 GB fp32 gradient at 62 values per packet); 2^34 over the
