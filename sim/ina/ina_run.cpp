@@ -193,7 +193,7 @@ bool InaRun::try_start(size_t j) {
   InaJob& job = *jobs[j];
   // SwitchML reserves a pool; without one the job waits, or aggregates at its PS (host path).
   if (!job.sw->policy->admit(std::uint32_t(j), spec.switchml_pool) && !spec.switchml_host_path) return false;
-  training.jobs[j].start_s = sg4::Engine::get_clock();
+  training.job_started(j, sg4::Engine::get_clock());
   job.counters.admission_wait_s = training.jobs[j].start_s - job.spec->arrival_s;
   sg4::Actor::create(fmt::format("{}-ps", job.spec->name), job.ps, [this, &job] { ina_server(*this, job); });
   if (job.compressed && job.compressed->agreement_bytes() > 0)
@@ -207,9 +207,7 @@ bool InaRun::try_start(size_t j) {
 }
 
 void InaRun::job_finished(size_t j) {
-  JobRecord& r = training.jobs[j];
-  r.finish_s = sg4::Engine::get_clock();
-  ++training.jobs_finished;
+  training.job_finished(j, sg4::Engine::get_clock());
   jobs[j]->sw->policy->release(std::uint32_t(j));
   // Admit waiting SwitchML jobs in arrival order, each as soon as a pool fits.
   std::vector<size_t> still;

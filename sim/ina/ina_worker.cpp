@@ -144,7 +144,7 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
     if (rank == 0) run.training.iterations.push_back({job.job, it, start, compute_end, end});
     if (run.ctx.trace) run.ctx.trace->span("training", "iteration", start, end, {{"job", job.spec->name}, {"iteration", it}});
     // The switch aggregates at line rate: no aggregation time of its own beyond the transfers.
-    if (c && rank == 0) c->round_done(it, start, compute_end, 0.0, it + 1 == job.spec->iterations);
+    if (c && rank == 0) c->round_done(it, start, compute_end, end, 0.0, it + 1 == job.spec->iterations);
   }
   if (++job.workers_done == job.workers.size()) run.job_finished(job.job);
 }

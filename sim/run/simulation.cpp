@@ -15,6 +15,7 @@
 #include "ina/ina_run.hpp"
 #include "inference/inference_run.hpp"
 #include "training/data_parallel.hpp"
+#include "training/fast_forward.hpp"
 
 namespace cs {
 namespace {
@@ -133,6 +134,8 @@ void run_training_workload(RunContext& ctx, sg4::Engine& engine, const ProgressC
   const Scenario& scenario = ctx.scenario;
   TrainingState training(scenario.training);
   attach_compression(ctx, training);
+  FastForward fast_forward(ctx, training);
+  if (fast_forward.enabled()) training.fast_forward = &fast_forward;
   std::unique_ptr<ina_sim::InaRun> ina;
   if (scenario.training.uses_ina()) ina = std::make_unique<ina_sim::InaRun>(ctx, training, scenario.training.ina);
   launch_training(ctx, training, ina.get());
@@ -149,6 +152,12 @@ void run_training_workload(RunContext& ctx, sg4::Engine& engine, const ProgressC
   run_engine(engine, scenario);
   const double duration = sg4::Engine::get_clock();
   out.metrics = training_metrics(training);
+  if (scenario.fidelity == Fidelity::fast_forward) {
+    // Counted once per job (its first worker's iterations); 0 skipped where it could not prove periodicity.
+    const auto total = (long long)training.iterations.size();
+    out.metrics["iterations_simulated"] = total - fast_forward.skipped();
+    out.metrics["iterations_skipped"] = fast_forward.skipped();
+  }
   out.tables.push_back(jobs_table(training));
   out.metrics.update(compression_metrics(training));
   if (scenario.training.compression) {
@@ -194,10 +203,16 @@ RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progr
   // Quiet SimGrid before it prints anything: one log line per event costs ~40% of run time.
   // Actors still running at `until` are expected, not worth SimGrid's exit warning.
   // SimGrid's own deadlock report (many lines) goes nowhere: run_engine reports it in one.
-  int argc = 5;
   char arg0[] = "clustersim", arg1[] = "--log=root.thres:warning", arg2[] = "--log=ker_engine.thres:critical",
-       arg3[] = "--log=ker_engine.app:file:/dev/null", arg4[] = "--log=ker_engine.add:off";
-  char* argv[] = {arg0, arg1, arg2, arg3, arg4, nullptr};
+       arg3[] = "--log=ker_engine.app:file:/dev/null", arg4[] = "--log=ker_engine.add:off",
+       arg5[] = "--cfg=contexts/factory:thread";
+#ifdef CLUSTERSIM_THREAD_CONTEXTS
+  int argc = 6;  // a sanitizer build (see CMakeLists.txt)
+#else
+  int argc = 5;
+#endif
+  char* argv[] = {arg0, arg1, arg2, arg3, arg4, arg5, nullptr};
+  argv[argc] = nullptr;
   sg4::Engine engine(&argc, argv);
   Platform platform = build_platform(scenario.platform);
   RunContext ctx{scenario, platform, {}, 0, {}, nullptr};

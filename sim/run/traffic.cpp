@@ -14,10 +14,12 @@ const std::vector<const simgrid::s4u::Link*>& TrafficCounter::route(const simgri
   return it->second;
 }
 
-void TrafficCounter::add(const simgrid::s4u::Host* src, const simgrid::s4u::Host* dst, double bytes) {
-  for (const auto* link : route(src, dst)) bytes_[link] += bytes;
-  payload_bytes_ += bytes;
-  ++messages_;
+void TrafficCounter::add(const simgrid::s4u::Host* src, const simgrid::s4u::Host* dst, double bytes,
+                         unsigned long long count) {
+  const double total = bytes * double(count);
+  for (const auto* link : route(src, dst)) bytes_[link] += total;
+  payload_bytes_ += total;
+  messages_ += count;
 }
 
 double TrafficCounter::bytes_on(const simgrid::s4u::Link* link) const {

@@ -21,7 +21,7 @@ void apply_device_power(Scenario& s) {
 
 Scenario parse_checked(const json& document, const std::string& file) {
   JsonNode root(document, file);
-  root.allow_keys({"name", "description", "seed", "until", "platform", "workload", "policies", "outputs"});
+  root.allow_keys({"name", "description", "seed", "until", "fidelity", "platform", "workload", "policies", "outputs"});
   Scenario s;
   s.file = file;
   s.name = root.at("name").text();
@@ -38,6 +38,8 @@ Scenario parse_checked(const json& document, const std::string& file) {
   s.description = root.text_or("description", "");
   s.seed = std::uint64_t(root.integer_or("seed", 1, 0, (1LL << 53)));
   s.until_s = root.quantity_or("until", Dimension::duration, 0);
+  if (auto f = root.find("fidelity"))
+    s.fidelity = f->choice({"exact", "fast_forward"}) == "exact" ? Fidelity::exact : Fidelity::fast_forward;
   std::string base_dir = std::filesystem::path(file).parent_path().string();
   s.platform = parse_platform(root.at("platform"), base_dir);
 

@@ -80,12 +80,18 @@ struct OutputSpec {
   long long trace_max_events = 2'000'000;  // the timeline stops recording after this many spans
 };
 
+// How a run is simulated (top-level "fidelity"; README "Fidelity"). exact: every flow and
+// packet. fast_forward: a training job's iterations are advanced analytically where they are
+// provably periodic (models/training/periodicity.hpp); everything else as exact.
+enum class Fidelity { exact, fast_forward };
+
 struct Scenario {
   std::string file;
   std::string name;
   std::string description;
   std::uint64_t seed = 1;
   double until_s = 0;  // 0: until the workload completes
+  Fidelity fidelity = Fidelity::exact;
   PlatformSpec platform;
   std::string workload_kind = "training";  // "training" or "inference"
   TrainingWorkload training;

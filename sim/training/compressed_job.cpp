@@ -34,8 +34,9 @@ CompressedJob::CompressedJob(const JobSpec& job, const CompressionSpec& compress
   }
 }
 
-void CompressedJob::round_done(long long round, double start_s, double compute_end_s, double aggregation_s, bool last) {
-  const double now = simgrid::s4u::Engine::get_clock();
+void CompressedJob::round_done(long long round, double start_s, double compute_end_s, double end_s, double aggregation_s,
+                              bool last) {
+  const double now = end_s;
   if (start_s_ < 0) start_s_ = start_s;
   RoundRecord r{round, start_s, now, compute_end_s - start_s, encode_s() + decode_s(), aggregation_s};
   if (trainer_) {

@@ -46,8 +46,9 @@ class CompressedJob {
     return coords * (contributions * spec_.costs.add_s + spec_.costs.finish_s) / spec_.threads;
   }
 
-  // Worker 0, at the end of a round: trains the proxy one round (if any) and records it.
-  void round_done(long long round, double start_s, double compute_end_s, double aggregation_s, bool last);
+  // Worker 0, at the end of a round (`end_s`; later for a round fast-forward advanced): trains
+  // the proxy one round (if any) and records it.
+  void round_done(long long round, double start_s, double compute_end_s, double end_s, double aggregation_s, bool last);
 
   const std::vector<RoundRecord>& rounds() const { return rounds_; }
   double time_to_accuracy_s() const { return time_to_accuracy_s_; }  // -1: target not reached

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "ina/ina_run.hpp"
+#include "training/fast_forward.hpp"
 #include "training/scale_agreement.hpp"
 
 namespace cs {
@@ -31,13 +32,42 @@ struct JobActors {
     const double now = sg4::Engine::get_clock();
     if (rank == 0) state.iterations.push_back({job, it, start, compute_end, now});
     if (ctx.trace) ctx.trace->span("training", "iteration", start, now, {{"job", spec().name}, {"iteration", it}});
+    if (state.fast_forward) state.fast_forward->iteration_ended(job, rank, it);
   }
   void worker_done() const {
     JobRecord& r = state.jobs[job];
-    if (++r.workers_done == spec().workers.size()) {
-      r.finish_s = sg4::Engine::get_clock();
-      ++state.jobs_finished;
+    if (++r.workers_done == spec().workers.size()) state.job_finished(job, sg4::Engine::get_clock());
+  }
+
+  // Fast-forward: at the first iteration of a planned skip, this actor passes the skipped
+  // iterations in one sleep; `account(k)` books what k of its iterations would have sent and
+  // computed. Rank 0 also records the skipped iterations (`last`: its iteration before, which
+  // every skipped one repeats a period later) and their compression rounds. Returns the
+  // iteration to go on with.
+  template <class Account>
+  long long fast_forward(long long it, const IterationRecord* last, Account account) const {
+    if (!state.fast_forward) return it;
+    const FastForward::Plan& plan = state.fast_forward->plan(job);
+    if (it != plan.start) return it;
+    account(plan.count);
+    if (last) {
+      CompressedJob* c = compressed();
+      const double aggregation_s =
+          c ? c->aggregation_s(c->coordinates() / double(spec().servers.size()), double(spec().workers.size())) : 0.0;
+      for (long long i = 1; i <= plan.count; ++i) {
+        const double shift = double(i) * plan.period;
+        state.iterations.push_back({job, last->iteration + i, last->start_s + shift, last->compute_end_s + shift, last->end_s + shift});
+        if (c) c->round_done(last->iteration + i, last->start_s + shift, last->compute_end_s + shift, last->end_s + shift,
+                            aggregation_s, false);
+      }
     }
+    sg4::this_actor::sleep_for(double(plan.count) * plan.period);
+    return it + plan.count;
+  }
+  // The calling actor's compute() calls per iteration, booked for skipped iterations.
+  void book_executions(long long k, std::initializer_list<double> seconds) const {
+    for (double s : seconds)
+      if (s > 0) ctx.executions += (unsigned long long)(k);
   }
 
   CompressedJob* compressed() const { return state.compressed.empty() ? nullptr : state.compressed[job].get(); }
@@ -53,7 +83,14 @@ struct JobActors {
     const double aggregation_s = c ? c->aggregation_s(c->coordinates() / shards, double(spec().workers.size())) : 0.0;
     std::vector<GradientMessage*> results(servers.size());
     auto rng = ctx.stream(job, rank);
+    IterationRecord last{job, -1, 0, 0, 0};
     for (long long it = 0; it < spec().iterations; ++it) {
+      it = fast_forward(it, rank == 0 ? &last : nullptr, [&](long long k) {
+        for (const auto& s : servers) ctx.traffic.add(self.host, s.host, up_bytes, (unsigned long long)k);
+        if (c && c->agreement_bytes() > 0)
+          ctx.traffic.add(self.host, servers.front().host, c->agreement_bytes(), (unsigned long long)k);
+        book_executions(k, {spec().compute_s, c ? c->encode_s() : 0.0, c ? c->decode_s() : 0.0});
+      });
       double start = sg4::Engine::get_clock();
       ctx.compute_iteration(spec(), rng);
       double compute_end = sg4::Engine::get_clock();
@@ -66,7 +103,8 @@ struct JobActors {
       for (auto* r : results) delete r;
       if (c) ctx.compute(c->decode_s(), Work::decode);
       iteration_done(rank, it, start, compute_end);
-      if (c && rank == 0) c->round_done(it, start, compute_end, aggregation_s, it + 1 == spec().iterations);
+      last = {job, it, start, compute_end, sg4::Engine::get_clock()};
+      if (c && rank == 0) c->round_done(it, start, compute_end, last.end_s, aggregation_s, it + 1 == spec().iterations);
     }
     worker_done();
   }
@@ -81,6 +119,17 @@ struct JobActors {
     const double aggregation_s = c ? c->aggregation_s(c->coordinates() / shards, double(workers.size())) : 0.0;
     std::vector<GradientMessage*> pushed(workers.size());
     for (long long it = 0; it < spec().iterations; ++it) {
+      // A server keeps no time of its own: it books the skipped rounds and waits for the next push.
+      if (const FastForward::Plan* plan = state.fast_forward ? &state.fast_forward->plan(job) : nullptr; plan && it == plan->start) {
+        const auto k = (unsigned long long)plan->count;
+        for (const auto& w : workers) {
+          ctx.traffic.add(self.host, w.host, down_bytes, k);
+          // Server 0's host also runs the scale agreement, a daemon that is never told to skip.
+          if (shard == 0 && c && c->agreement_bytes() > 0) ctx.traffic.add(self.host, w.host, c->agreement_bytes(), k);
+        }
+        book_executions(plan->count, {aggregation_s});
+        it += plan->count;
+      }
       std::vector<sg4::CommPtr> comms;
       for (auto& p : pushed) comms.push_back(self.mailbox->get_async<GradientMessage>(&p));
       sg4::Comm::wait_all(comms);
@@ -98,7 +147,12 @@ struct JobActors {
     Endpoint self = worker(rank), next = worker((rank + 1) % n);
     const double chunk_bytes = spec().gradient_bytes / double(n);
     auto rng = ctx.stream(job, rank);
+    IterationRecord last{job, -1, 0, 0, 0};
     for (long long it = 0; it < spec().iterations; ++it) {
+      it = fast_forward(it, rank == 0 ? &last : nullptr, [&](long long k) {
+        ctx.traffic.add(self.host, next.host, chunk_bytes, (unsigned long long)(k) * 2 * (n - 1));
+        book_executions(k, {spec().compute_s});
+      });
       double start = sg4::Engine::get_clock();
       ctx.compute_iteration(spec(), rng);
       double compute_end = sg4::Engine::get_clock();
@@ -111,12 +165,13 @@ struct JobActors {
         delete received;
       }
       iteration_done(rank, it, start, compute_end);
+      last = {job, it, start, compute_end, sg4::Engine::get_clock()};
     }
     worker_done();
   }
 
   void start() const {
-    state.jobs[job].start_s = sg4::Engine::get_clock();
+    state.job_started(job, sg4::Engine::get_clock());
     const JobSpec& j = spec();
     for (size_t w = 0; w < j.workers.size(); ++w) {
       auto body = j.aggregation == AggregationKind::ring_allreduce ? &JobActors::ring_worker : &JobActors::ps_worker;

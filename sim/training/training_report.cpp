@@ -68,7 +68,11 @@ Table jobs_table(const TrainingState& s) {
 
 Table iterations_table(const TrainingState& s) {
   Table t{"iterations", {"job", "iteration", "start_s", "compute_s", "communication_s", "end_s", "duration_s"}, {}};
-  for (const auto& r : s.iterations)
+  // In order of completion, as an exact run records them; fast-forward records a skip's
+  // iterations when the skip begins.
+  std::vector<IterationRecord> ordered = s.iterations;
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.end_s < b.end_s; });
+  for (const auto& r : ordered)
     t.add(s.workload.jobs[r.job].name, r.iteration, r.start_s, r.compute_end_s - r.start_s, r.end_s - r.compute_end_s,
           r.end_s, r.end_s - r.start_s);
   return t;

@@ -21,6 +21,8 @@ struct JobRecord {
   bool finished() const { return finish_s >= 0; }
 };
 
+class FastForward;
+
 struct TrainingState {
   explicit TrainingState(const TrainingWorkload& w) : workload(w), jobs(w.jobs.size()) {}
   const TrainingWorkload& workload;
@@ -28,6 +30,10 @@ struct TrainingState {
   std::vector<IterationRecord> iterations;
   size_t jobs_finished = 0;
   std::vector<std::unique_ptr<CompressedJob>> compressed;  // by job; null without a scheme
+  FastForward* fast_forward = nullptr;  // owned by the run; null: exact
+
+  void job_started(size_t job, double now);
+  void job_finished(size_t job, double now);
 };
 
 // Metrics under the summary's stable names (jct_mean_s, jct_p99_s, makespan_s, ...).
