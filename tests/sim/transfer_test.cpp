@@ -14,9 +14,14 @@ double one_transfer(const nlohmann::json& scenario, const std::string& src, cons
                     const std::string& file = "test.json") {
   auto j = testing::run_in_child([&] {
     Scenario s = parse_scenario(scenario, file);
+    char a0[] = "t", a1[] = "--log=root.thres:critical", a2[] = "--cfg=contexts/factory:thread";
+#ifdef CLUSTERSIM_THREAD_CONTEXTS
+    int argc = 3;  // a sanitizer build: ASan follows thread contexts only
+#else
     int argc = 2;
-    char a0[] = "t", a1[] = "--log=root.thres:critical";
-    char* argv[] = {a0, a1, nullptr};
+#endif
+    char* argv[] = {a0, a1, a2, nullptr};
+    argv[argc] = nullptr;
     sg4::Engine engine(&argc, argv);
     Platform p = build_platform(s.platform);
     double done = -1;
