@@ -149,7 +149,7 @@ void check_compression(const JobSpec& j, const JsonNode& job, const CompressionS
 }  // namespace
 
 TrainingWorkload parse_training(const JsonNode& w, const JsonNode& policies, const Topology& topo, std::uint64_t seed) {
-  w.allow_keys({"kind", "jobs", "jobs_trace", "job_defaults", "ina", "compression", "learning"});
+  w.allow_keys({"kind", "jobs", "jobs_trace", "job_defaults", "job_overrides", "ina", "compression", "learning"});
   std::string placement = policies.find("placement") ? policies.at("placement").choice({"pack", "random"}) : "pack";
   auto compute = topo.names_with_role(NodeRole::compute);
   if (compute.empty()) w.fail(fmt::format("a training workload needs compute hosts; the {} topology has none", topo.kind));
@@ -166,17 +166,27 @@ TrainingWorkload parse_training(const JsonNode& w, const JsonNode& policies, con
       t.compression = parse_compression(JsonNode(none, w.file(), w.path() + "/compression"), base_dir);
     }
   }
-  // Jobs come from "jobs" and from a trace file, each on top of "job_defaults".
+  // Jobs come from "jobs" and from a trace file. Precedence, lowest first: "job_defaults" (fills
+  // what a job or its trace row leaves out), the job's own fields or columns, "job_overrides"
+  // (wins over both: reshapes traced jobs). "model" and "gradient_size" are one choice: a
+  // layer that gives either replaces the other from the layers below.
   std::deque<json> merged;  // stable addresses: JsonNodes point into it
   std::vector<JsonNode> jobs;
-  std::optional<JsonNode> defaults = w.find("job_defaults");
-  if (defaults) defaults->allow_keys({"model", "gradient_size", "workers", "aggregation", "servers", "iterations",
-                                      "compute", "compute_jitter", "arrival"});
+  std::optional<JsonNode> defaults = w.find("job_defaults"), overrides = w.find("job_overrides");
+  for (const auto& layer : {defaults, overrides})
+    if (layer) layer->allow_keys({"model", "gradient_size", "workers", "aggregation", "servers", "iterations", "compute",
+                                  "compute_jitter", "arrival"});
+  auto layer_over = [](json& below, const json& above) {
+    if (above.contains("model")) below.erase("gradient_size");
+    if (above.contains("gradient_size")) below.erase("model");
+    below.update(above);
+  };
   auto with_defaults = [&](const json& job, std::string file, std::string path) {
-    if (!defaults) return JsonNode(job, std::move(file), std::move(path));
-    json& m = merged.emplace_back(defaults->raw());
-    if (job.is_object()) m.update(job);
-    else m = job;  // not an object: let parse_job say so
+    if (!defaults && !overrides) return JsonNode(job, std::move(file), std::move(path));
+    if (!job.is_object()) return JsonNode(job, std::move(file), std::move(path));  // let parse_job say so
+    json& m = merged.emplace_back(defaults ? defaults->raw() : json::object());
+    layer_over(m, job);
+    if (overrides) layer_over(m, overrides->raw());
     return JsonNode(m, std::move(file), std::move(path));
   };
   if (auto list = w.find("jobs"))

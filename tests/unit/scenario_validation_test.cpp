@@ -318,3 +318,42 @@ TEST(ScenarioValidation, TraceNumbersAreBoundedWithLineAndColumn) {
   jobs = write_temp_file("jobs.csv", "submit_time_s,model,workers,iterations,compute_s\n0x10,ResNet18,2,1,0.001\n");
   EXPECT_CONTAINS(bad_input_of([&] { read_job_trace(jobs); }), "column submit_time_s: \"0x10\" is not a non-negative number");
 }
+
+// Precedence of the job layers (README "Training workload"): job_defaults fill what a job or its
+// trace row leaves out, the job's own fields win over defaults, job_overrides win over both;
+// model and gradient_size are one choice, replaced as a pair.
+TEST(ScenarioValidation, JobDefaultsFillAndJobOverridesWinForListedAndTracedJobs) {
+  const std::string trace = write_temp_file("precedence_jobs.csv",
+                                            "submit_time_s,model,workers,iterations,compute_s\n"
+                                            "0,VGG16,2,5,0.01\n"
+                                            "1,ResNet50,2,7,0.02\n");
+  json d = star();
+  d["workload"]["jobs"] = json::array({{{"name", "listed"}, {"workers", {"host0", "host1"}}, {"compute", "3ms"}}});
+  d["workload"]["jobs_trace"] = trace;
+  // Defaults: a size and iterations; the listed job has neither, the traced rows give both.
+  d["workload"]["job_defaults"] = {{"gradient_size", "10MB"}, {"iterations", 4}, {"aggregation", "ring"}};
+  Scenario s = parse_scenario(d, "test.json");
+  ASSERT_EQ(s.training.jobs.size(), 3u);
+  EXPECT_EQ(s.training.jobs[0].iterations, 4);                 // filled by the default
+  EXPECT_DOUBLE_EQ(s.training.jobs[0].gradient_bytes, 10e6);   // filled by the default
+  EXPECT_EQ(s.training.jobs[1].iterations, 5);                 // the trace column wins over the default
+  EXPECT_EQ(s.training.jobs[1].model, "VGG16");                // its model replaces the default size
+  EXPECT_EQ(s.training.jobs[2].iterations, 7);
+
+  // Overrides win over the job's fields and trace columns, and replace the model by a size.
+  d["workload"]["job_overrides"] = {{"iterations", 1000}, {"gradient_size", "100MB"}};
+  s = parse_scenario(d, "test.json");
+  for (const auto& j : s.training.jobs) {
+    EXPECT_EQ(j.iterations, 1000) << j.name;
+    EXPECT_DOUBLE_EQ(j.gradient_bytes, 100e6) << j.name;
+    EXPECT_EQ(j.model, "custom") << j.name;
+  }
+  // An override with a model replaces a listed job's own gradient_size.
+  d["workload"]["job_overrides"] = {{"model", "ResNet50"}};
+  d["workload"]["jobs"][0]["gradient_size"] = "1MB";
+  s = parse_scenario(d, "test.json");
+  for (const auto& j : s.training.jobs) EXPECT_EQ(j.model, "ResNet50") << j.name;
+  // Unknown keys in either layer are refused like a job's.
+  d["workload"]["job_overrides"] = {{"iteration", 3}};
+  EXPECT_NE(error_of(d).find("/workload/job_overrides/iteration: unknown key \"iteration\""), std::string::npos) << error_of(d);
+}
