@@ -84,20 +84,20 @@ struct RunContext {
     return p;
   }
 
-  // Starts a transfer of `bytes` from the calling actor's host; the receiver owns `payload`.
-  template <class T>
-  sg4::CommPtr send(const Endpoint& to, std::unique_ptr<T> payload, double bytes) {
-    traffic.add(sg4::this_actor::get_host(), to.host, bytes);
-    sg4::CommPtr comm = to.mailbox->put_async(payload.release(), bytes);
-    if (trace) trace->transfer_started(comm, to.host, bytes);
-    return comm;
+  // A transfer whose only content is a small index (a rank; read with index_of), carried in
+  // the pointer instead of allocated: a run cut by `until` ends transfers in flight, and an
+  // allocated payload would leak.
+  sg4::CommPtr send_index(const Endpoint& to, std::size_t index, double bytes) {
+    return post(to, reinterpret_cast<void*>(std::uintptr_t(index) + 1), bytes);
   }
-  // A transfer nobody waits on: `payload` reaches the receiver of `to`.
-  void send_detached(const Endpoint& to, void* payload, double bytes) {
+  // A transfer nobody waits on: `payload` reaches the receiver of `to`; `clean` frees it if the
+  // transfer ends unfinished (a cut).
+  void send_detached(const Endpoint& to, void* payload, double bytes, void (*clean)(void*) = nullptr) {
     traffic.add(sg4::this_actor::get_host(), to.host, bytes);
     sg4::CommPtr comm = to.mailbox->put_init(payload, std::uint64_t(bytes));
     if (trace) trace->transfer_started(comm, to.host, bytes);
-    comm->detach();
+    if (clean) comm->detach(clean);
+    else comm->detach();
   }
   // Moves `bytes` from `from` to `to` (no mailbox, no receiver) and returns when they arrived.
   void transfer(sg4::Host* from, sg4::Host* to, double bytes) {
@@ -106,6 +106,8 @@ struct RunContext {
     if (trace) trace->transfer_started(comm, to, bytes);
     comm->wait();
   }
+  static std::size_t index_of(void* payload) { return std::size_t(reinterpret_cast<std::uintptr_t>(payload) - 1); }
+
   // A worker's own random stream (stragglers, ...): a function of the seed and its identity only.
   std::mt19937_64 stream(std::uint64_t job, std::uint64_t rank) const {
     std::seed_seq seq{scenario.seed, job, rank};
@@ -119,6 +121,13 @@ struct RunContext {
     sg4::this_actor::execute(seconds * sg4::this_actor::get_host()->get_speed());
     if (trace) trace->work(work, start, sg4::Engine::get_clock());
   }
+  // Starts a transfer of `bytes` from the calling actor's host, carrying `payload`.
+  sg4::CommPtr post(const Endpoint& to, void* payload, double bytes) {
+    traffic.add(sg4::this_actor::get_host(), to.host, bytes);
+    sg4::CommPtr comm = to.mailbox->put_async(payload, bytes);
+    if (trace) trace->transfer_started(comm, to.host, bytes);
+    return comm;
+  }
   // One iteration's compute of a job's worker, with the job's jitter drawn from `rng`.
   void compute_iteration(const JobSpec& job, std::mt19937_64& rng) {
     double factor = 1;
@@ -127,9 +136,5 @@ struct RunContext {
   }
 };
 
-template <class T>
-std::unique_ptr<T> receive(sg4::Mailbox* mailbox) {
-  return std::unique_ptr<T>(mailbox->get<T>());
-}
 
 }  // namespace cs

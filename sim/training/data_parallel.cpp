@@ -9,13 +9,6 @@
 namespace cs {
 namespace {
 
-// The payload of every gradient and result message: the bytes are SimGrid's to time,
-// these fields only say whose it is.
-struct GradientMessage {
-  size_t from;
-  long long iteration;
-};
-
 struct JobActors {
   RunContext& ctx;
   TrainingState& state;
@@ -81,7 +74,7 @@ struct JobActors {
     const double shards = double(servers.size());
     const double up_bytes = (c ? c->bytes_up() : spec().gradient_bytes) / shards;
     const double aggregation_s = c ? c->aggregation_s(c->coordinates() / shards, double(spec().workers.size())) : 0.0;
-    std::vector<GradientMessage*> results(servers.size());
+    std::vector<void*> results(servers.size());  // the bytes are SimGrid's to time; nothing to read
     auto rng = ctx.stream(job, rank);
     IterationRecord last{job, -1, 0, 0, 0};
     for (long long it = 0; it < spec().iterations; ++it) {
@@ -97,10 +90,9 @@ struct JobActors {
       if (c && c->agreement_bytes() > 0) agree_scales(ctx, job, rank, ctx.platform.host(spec().servers[0]), c->agreement_bytes());
       if (c) ctx.compute(c->encode_s(), Work::encode);
       std::vector<sg4::CommPtr> comms;
-      for (const auto& s : servers) comms.push_back(ctx.send(s, std::make_unique<GradientMessage>(rank, it), up_bytes));
-      for (auto& r : results) comms.push_back(self.mailbox->get_async<GradientMessage>(&r));
+      for (const auto& s : servers) comms.push_back(ctx.send_index(s, rank, up_bytes));
+      for (auto& r : results) comms.push_back(self.mailbox->get_async<void>(&r));
       sg4::Comm::wait_all(comms);
-      for (auto* r : results) delete r;
       if (c) ctx.compute(c->decode_s(), Work::decode);
       iteration_done(rank, it, start, compute_end);
       last = {job, it, start, compute_end, sg4::Engine::get_clock()};
@@ -117,7 +109,7 @@ struct JobActors {
     const double shards = double(spec().servers.size());
     const double down_bytes = (c ? c->bytes_down() : spec().gradient_bytes) / shards;
     const double aggregation_s = c ? c->aggregation_s(c->coordinates() / shards, double(workers.size())) : 0.0;
-    std::vector<GradientMessage*> pushed(workers.size());
+    std::vector<void*> pushed(workers.size());
     for (long long it = 0; it < spec().iterations; ++it) {
       // A server keeps no time of its own: it books the skipped rounds and waits for the next push.
       if (const FastForward::Plan* plan = state.fast_forward ? &state.fast_forward->plan(job) : nullptr; plan && it == plan->start) {
@@ -131,12 +123,11 @@ struct JobActors {
         it += plan->count;
       }
       std::vector<sg4::CommPtr> comms;
-      for (auto& p : pushed) comms.push_back(self.mailbox->get_async<GradientMessage>(&p));
+      for (auto& p : pushed) comms.push_back(self.mailbox->get_async<void>(&p));
       sg4::Comm::wait_all(comms);
-      for (auto* p : pushed) delete p;
       ctx.compute(aggregation_s, Work::aggregate);
       comms.clear();
-      for (const auto& w : workers) comms.push_back(ctx.send(w, std::make_unique<GradientMessage>(shard, it), down_bytes));
+      for (const auto& w : workers) comms.push_back(ctx.send_index(w, shard, down_bytes));
       sg4::Comm::wait_all(comms);
     }
   }
@@ -157,12 +148,11 @@ struct JobActors {
       ctx.compute_iteration(spec(), rng);
       double compute_end = sg4::Engine::get_clock();
       for (size_t step = 0; step < 2 * (n - 1); ++step) {
-        GradientMessage* received = nullptr;
-        auto out = ctx.send(next, std::make_unique<GradientMessage>(rank, it), chunk_bytes);
-        auto in = self.mailbox->get_async<GradientMessage>(&received);
+        void* received = nullptr;
+        auto out = ctx.send_index(next, rank, chunk_bytes);
+        auto in = self.mailbox->get_async<void>(&received);
         out->wait();
         in->wait();
-        delete received;
       }
       iteration_done(rank, it, start, compute_end);
       last = {job, it, start, compute_end, sg4::Engine::get_clock()};

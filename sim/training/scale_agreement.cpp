@@ -5,19 +5,14 @@
 namespace cs {
 namespace {
 
-struct Norms {
-  size_t from;
-  sg4::Host* sender;
-};
-
 sg4::Mailbox* server_box(size_t job) { return sg4::Mailbox::by_name(fmt::format("j{}/agree/ps", job)); }
 sg4::Mailbox* worker_box(size_t job, size_t rank) { return sg4::Mailbox::by_name(fmt::format("j{}/agree/w{}", job, rank)); }
 
 }  // namespace
 
 void agree_scales(RunContext& ctx, size_t job, size_t rank, sg4::Host* server, double bytes) {
-  ctx.send(Endpoint{server_box(job), server}, std::make_unique<Norms>(rank, sg4::this_actor::get_host()), bytes)->wait();
-  receive<Norms>(worker_box(job, rank));
+  ctx.send_index(Endpoint{server_box(job), server}, rank, bytes)->wait();
+  worker_box(job, rank)->get<void>();
 }
 
 void scale_agreement_service(RunContext& ctx, size_t job, size_t workers, long long rounds, double bytes) {
@@ -25,12 +20,12 @@ void scale_agreement_service(RunContext& ctx, size_t job, size_t workers, long l
   std::vector<sg4::Host*> hosts(workers);
   for (long long it = 0; it < rounds; ++it) {
     for (size_t w = 0; w < workers; ++w) {
-      auto m = receive<Norms>(server_box(job));
-      hosts[m->from] = m->sender;
+      const size_t from = RunContext::index_of(server_box(job)->get<void>());
+      hosts[from] = ctx.platform.host(ctx.scenario.training.jobs[job].workers[from]);
     }
     std::vector<sg4::CommPtr> comms;
     for (size_t w = 0; w < workers; ++w)
-      comms.push_back(ctx.send(Endpoint{worker_box(job, w), hosts[w]}, std::make_unique<Norms>(0, nullptr), bytes));
+      comms.push_back(ctx.send_index(Endpoint{worker_box(job, w), hosts[w]}, 0, bytes));
     sg4::Comm::wait_all(comms);
   }
 }
