@@ -48,7 +48,9 @@ void TreeZone::get_local_route(const NetPoint* src, const NetPoint* dst, Route* 
     return;
   }
   shape_.split_path(s, d, rising_, falling_);
-  // Links in path order: up from the source to the common ancestor, then down to the destination.
+  // Links in path order: up from the source to the common ancestor, then down to the destination
+  // (one allocation for the list rather than one per growth: this runs for every message).
+  route->link_list_.reserve(route->link_list_.size() + rising_.size() + falling_.size());
   for (size_t v : rising_) route->link_list_.push_back(to_parent_[v].impl);
   for (auto it = falling_.rbegin(); it != falling_.rend(); ++it) route->link_list_.push_back(from_parent_[*it].impl);
   // Latencies in the Dijkstra zone's order, which walks the path back from the destination:
