@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 #include <simgrid/kernel/ProfileBuilder.hpp>
 #include <simgrid/plugins/energy.h>
+#include <optional>
+#include <stdexcept>
+
+#include "tree_zone.hpp"
 
 namespace cs {
 namespace {
@@ -17,7 +21,7 @@ std::string profile_text(const std::vector<TracePoint>& points, double scale) {
 
 sg4::Host* Platform::host(const std::string& name) const { return sg4::Host::by_name_or_null(name); }
 
-Platform build_platform(const PlatformSpec& spec) {
+Platform build_platform(const PlatformSpec& spec, Routing routing) {
   const Topology& topo = spec.topology;
   sg4::Engine::set_config(std::string("network/model:") + (spec.network_model == NetworkModel::cm02 ? "CM02" : "LV08"));
   sg4::Engine::set_config("network/TCP-gamma", spec.tcp_window_bytes);
@@ -29,9 +33,17 @@ Platform build_platform(const PlatformSpec& spec) {
   for (const auto& n : topo.nodes) p.energy = p.energy || n.host.idle_w.has_value();
   if (p.energy) sg_host_energy_plugin_init();
 
-  // Dijkstra routing over the graph: hosts may be transit vertices (a switch is a host with an
-  // actor), and only the links on a path take part in sharing, so a star is non-blocking.
-  auto* zone = sg4::create_dijkstra_zone(topo.kind, true);
+  // One zone holds every host: hosts may be transit vertices (a switch is a host with an actor),
+  // and only the links on a path take part in sharing, so a star is non-blocking. Routes are the
+  // shortest paths of the graph. On a tree (every shipped topology) the tree zone walks them
+  // directly and yields exactly the Dijkstra zone's routes, without its per-message scan of a
+  // switch's links (tree_zone.hpp); any other graph keeps SimGrid's Dijkstra zone.
+  std::optional<TreeShape> tree;
+  if (routing != Routing::dijkstra) tree = TreeShape::of(topo);
+  if (routing == Routing::tree && !tree) throw std::logic_error("build_platform: the tree zone needs a tree");
+  TreeZone* tree_zone = tree ? TreeZone::create(topo.kind) : nullptr;
+  sg4::NetZone* zone = tree_zone ? tree_zone->get_iface() : sg4::create_dijkstra_zone(topo.kind, true);
+  p.routing = tree_zone ? Routing::tree : Routing::dijkstra;
   for (const auto& n : topo.nodes) {
     sg4::Host* h = zone->create_host(n.name, n.host.speed_flops)->set_core_count(n.host.cores);
     if (p.energy) {
@@ -55,10 +67,12 @@ Platform build_platform(const PlatformSpec& spec) {
             direction->get_name() + "-lat", profile_text(l.spec.latency_trace, 1.0), -1));
     }
     link->seal();
-    zone->add_route(p.hosts[l.a]->get_netpoint(), p.hosts[l.b]->get_netpoint(), nullptr, nullptr,
-                    {sg4::LinkInRoute(link, sg4::LinkInRoute::Direction::UP)}, true);
+    if (!tree_zone)  // an edge of the Dijkstra zone's graph, "up" from a to b, "down" back
+      zone->add_route(p.hosts[l.a]->get_netpoint(), p.hosts[l.b]->get_netpoint(), nullptr, nullptr,
+                      {sg4::LinkInRoute(link, sg4::LinkInRoute::Direction::UP)}, true);
     p.links.push_back(link);
   }
+  if (tree_zone) tree_zone->set_tree(std::move(*tree), p.hosts, p.links);
   zone->seal();
   return p;
 }
