@@ -1,0 +1,188 @@
+// libFuzzer target over everything that reads a user's input: scenario documents with their
+// --set overrides, and every trace, CSV and profile reader. The first byte picks the reader
+// (any other byte maps onto one, so no input is wasted):
+//   s  scenario text; a line "--set" ends it, and each line after it is one override
+//   t  trace file; the next byte is its value's dimension (s d b p e f r, as kDimensions)
+//   a  arrival trace; the next byte minus '0' is the number of cameras
+//   j  job trace
+//   o  per-sample outcomes CSV
+//   p  inference profiles: the devices file, a line "--models", the models file
+//   c  compression cost profile; the next byte minus '0' picks the scheme
+// A reader must return or throw cs::BadInput; any other exception aborts, so that libFuzzer
+// (or the replay driver, replay_main.cpp) reports it like a crash or a sanitizer finding.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <typeinfo>
+#include <unistd.h>
+#include <vector>
+
+#include "compression/scheme.hpp"
+#include "scenario/outcome_sources.hpp"
+#include "scenario/scenario.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kReaders = "stajopc";
+constexpr std::string_view kDimensions = "sdbpefr";  // Dimension's order: size ... frequency
+
+// A per-process folder under $TMPDIR: the scenario base folder, whose traces/ links to every
+// trace the shipped and bad-input scenarios name (so their references resolve, read-only), and
+// beside it the files the CSV readers are given, under names no scenario can guess (a scenario
+// reading the previous input's file would make findings irreproducible).
+struct Fixture {
+  fs::path root, scenario_dir;
+  std::string input_file, second_file;
+
+  Fixture() {
+    std::string root_template = (fs::temp_directory_path() / "clustersim-fuzz-XXXXXX").string();
+    if (!mkdtemp(root_template.data())) die("mkdtemp");
+    root = root_template;
+    scenario_dir = root / "scenario";
+    fs::create_directories(scenario_dir / "traces");
+    for (const char* dir : {"scenarios", "tests/bad_input"})
+      for (const auto& entry : fs::recursive_directory_iterator(fs::path(CLUSTERSIM_SOURCE_DIR) / dir))
+        if (entry.path().parent_path().filename() == "traces" && entry.is_regular_file()) {
+          std::error_code ignored;  // two folders with one name: the first wins
+          fs::create_symlink(entry.path(), scenario_dir / "traces" / entry.path().filename(), ignored);
+        }
+    input_file = unique_file(root, "input");
+    second_file = unique_file(root, "second");
+  }
+  ~Fixture() {
+    std::error_code ignored;
+    fs::remove_all(root, ignored);
+  }
+
+  static std::string unique_file(const fs::path& dir, const char* stem) {
+    std::string name = (dir / (std::string(stem) + "-XXXXXX")).string();
+    int fd = mkstemp(name.data());
+    if (fd < 0) die("mkstemp");
+    close(fd);
+    return name;
+  }
+
+  [[noreturn]] static void die(const char* what) {
+    std::perror(what);
+    std::abort();
+  }
+};
+
+const Fixture& fixture() {
+  static const Fixture f;
+  return f;
+}
+
+void write_file(const std::string& path, std::string_view bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), std::streamsize(bytes.size()));
+  if (!out) Fixture::die(path.c_str());
+}
+
+// Splits `text` at the first line that is exactly `separator`: {before, after}.
+std::pair<std::string_view, std::string_view> split_at_line(std::string_view text, std::string_view separator) {
+  for (size_t start = 0; start < text.size();) {
+    size_t end = std::min(text.find('\n', start), text.size());
+    if (text.substr(start, end - start) == separator)
+      return {text.substr(0, start), end < text.size() ? text.substr(end + 1) : std::string_view()};
+    start = end + 1;
+  }
+  return {text, {}};
+}
+
+// load_scenario (sim/scenario/load.cpp) without the disk read, so the fuzzer's text is the file.
+void scenario(std::string_view input) {
+  auto [text, override_lines] = split_at_line(input, "--set");
+  std::vector<std::string> overrides;
+  for (size_t start = 0; start < override_lines.size();) {
+    size_t end = std::min(override_lines.find('\n', start), override_lines.size());
+    overrides.emplace_back(override_lines.substr(start, end - start));
+    start = end + 1;
+  }
+  const std::string file = (fixture().scenario_dir / "fuzz.json").string();
+  cs::json document = cs::parse_json_text(std::string(text), file);
+  if (!document.is_object()) return;  // load_scenario throws BadInput here
+  for (const auto& o : overrides) cs::apply_override(document, o, file);
+  // Built-in proxies are trained on Fashion-MNIST while the scenario loads: seconds to minutes
+  // of training, not parsing. A data set folder that does not exist ends that path where a
+  // missing data set would, with BadInput; the CSV source takes no data set.
+  if (auto w = document.find("workload"); w != document.end() && w->is_object())
+    if (auto m = w->find("models"); m != w->end() && m->is_object() && m->value("source", cs::json()) != "csv")
+      (*m)["dataset"] = "/nonexistent/clustersim-fuzz";
+  cs::check_json_document(document, file);
+  (void)cs::parse_scenario(document, file);
+}
+
+void profiles(std::string_view input) {
+  auto [devices, models] = split_at_line(input, "--models");
+  write_file(fixture().input_file, devices);
+  write_file(fixture().second_file, models);
+  (void)cs::load_inference_profiles(fixture().input_file, fixture().second_file);
+}
+
+void cost_profile(unsigned char selector, std::string_view input) {
+  const auto schemes = cs::compression::scheme_names();
+  const std::string_view scheme = schemes[(unsigned char)(selector - '0') % schemes.size()];
+  write_file(fixture().input_file, input);
+  cs::json spec = {{"scheme", scheme}, {"cost_profile", fixture().input_file}};
+  (void)cs::parse_compression(cs::JsonNode(spec, "fuzz.json"), "");
+}
+
+void run(const std::uint8_t* data, size_t size) {
+  if (size == 0) return;
+  const size_t reader = kReaders.find(char(data[0])) != std::string_view::npos ? kReaders.find(char(data[0]))
+                                                                               : data[0] % kReaders.size();
+  std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
+  const char kind = kReaders[reader];
+  // Readers with a parameter take it from the byte after the selector.
+  unsigned char parameter = 0;
+  if (kind == 't' || kind == 'a' || kind == 'c') {
+    if (rest.empty()) return;
+    parameter = (unsigned char)rest[0];
+    rest.remove_prefix(1);
+  }
+  switch (kind) {
+    case 's': return scenario(rest);
+    case 'p': return profiles(rest);
+    case 'c': return cost_profile(parameter, rest);
+    default: break;
+  }
+  write_file(fixture().input_file, rest);
+  const std::string& path = fixture().input_file;
+  switch (kind) {
+    case 't': {
+      const size_t d = kDimensions.find(char(parameter));
+      (void)cs::read_trace_file(path, cs::Dimension(d != std::string_view::npos ? d : parameter % kDimensions.size()));
+      break;
+    }
+    case 'a': (void)cs::read_arrival_trace(path, (unsigned char)(parameter - '0')); break;
+    case 'j': (void)cs::read_job_trace(path); break;
+    case 'o': (void)cs::CsvOutcomes(path); break;
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
+  // CLUSTERSIM_FUZZ_VERBOSE=1 says what became of each input (to see a seed reach its reader).
+  static const bool verbose = std::getenv("CLUSTERSIM_FUZZ_VERBOSE") != nullptr;
+  try {
+    run(data, size);
+    if (verbose) std::fprintf(stderr, "accepted\n");
+  } catch (const cs::BadInput& e) {
+    // The contract for bad input: one message naming the file, exit code 2 in the CLI.
+    if (verbose) std::fprintf(stderr, "bad input: %s\n", e.what());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fuzz finding: a reader threw %s, not cs::BadInput: %s\n", typeid(e).name(), e.what());
+    std::abort();
+  }
+  return 0;
+}
