@@ -8,8 +8,14 @@
 //   o  per-sample outcomes CSV
 //   p  inference profiles: the devices file, a line "--models", the models file
 //   c  compression cost profile; the next byte minus '0' picks the scheme
+//   v  values: the next byte minus '0' picks a shipped scenario (in path order), and each line
+//      "N=value" sets its Nth scalar (mod their number, in JSON pointer order) through --set;
+//      short inputs that put any value at any key, where the whole text would mostly mutate
+//      into malformed JSON
 // A reader must return or throw cs::BadInput; any other exception aborts, so that libFuzzer
 // (or the replay driver, replay_main.cpp) reports it like a crash or a sanitizer finding.
+#include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -31,7 +37,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kReaders = "stajopc";
+constexpr std::string_view kReaders = "stajopcv";
 constexpr std::string_view kDimensions = "sdbpefr";  // Dimension's order: size ... frequency
 
 // A per-process folder under $TMPDIR: the scenario base folder, whose traces/ links to every
@@ -39,8 +45,13 @@ constexpr std::string_view kDimensions = "sdbpefr";  // Dimension's order: size 
 // beside it the files the CSV readers are given, under names no scenario can guess (a scenario
 // reading the previous input's file would make findings irreproducible).
 struct Fixture {
+  struct Base {
+    cs::json document;
+    std::vector<std::string> leaves;  // JSON pointers to its scalars
+  };
   fs::path root, scenario_dir;
   std::string input_file, second_file;
+  std::vector<Base> bases;  // the shipped scenarios
 
   Fixture() {
     std::string root_template = (fs::temp_directory_path() / "clustersim-fuzz-XXXXXX").string();
@@ -56,6 +67,16 @@ struct Fixture {
         }
     input_file = unique_file(root, "input");
     second_file = unique_file(root, "second");
+    std::vector<fs::path> shipped;
+    for (const auto& entry : fs::recursive_directory_iterator(fs::path(CLUSTERSIM_SOURCE_DIR) / "scenarios"))
+      if (entry.path().extension() == ".json") shipped.push_back(entry.path());
+    std::sort(shipped.begin(), shipped.end());  // make_seeds.py numbers them in this order
+    for (const auto& path : shipped) {
+      Base base{cs::read_json_file(path.string()), {}};
+      const cs::json flat = base.document.flatten();  // a named copy: items() does not keep a temporary alive
+      for (const auto& [pointer, value] : flat.items()) base.leaves.push_back(pointer);
+      bases.push_back(std::move(base));
+    }
   }
   ~Fixture() {
     std::error_code ignored;
@@ -98,17 +119,21 @@ std::pair<std::string_view, std::string_view> split_at_line(std::string_view tex
   return {text, {}};
 }
 
-// load_scenario (sim/scenario/load.cpp) without the disk read, so the fuzzer's text is the file.
-void scenario(std::string_view input) {
-  auto [text, override_lines] = split_at_line(input, "--set");
-  std::vector<std::string> overrides;
-  for (size_t start = 0; start < override_lines.size();) {
-    size_t end = std::min(override_lines.find('\n', start), override_lines.size());
-    overrides.emplace_back(override_lines.substr(start, end - start));
+std::vector<std::string_view> lines(std::string_view text) {
+  std::vector<std::string_view> out;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = std::min(text.find('\n', start), text.size());
+    out.push_back(text.substr(start, end - start));
     start = end + 1;
   }
-  const std::string file = (fixture().scenario_dir / "fuzz.json").string();
-  cs::json document = cs::parse_json_text(std::string(text), file);
+  return out;
+}
+
+std::string scenario_file() { return (fixture().scenario_dir / "fuzz.json").string(); }
+
+// load_scenario (sim/scenario/load.cpp) from the parsed document on, without the disk read.
+void load(cs::json document, const std::vector<std::string>& overrides) {
+  const std::string file = scenario_file();
   if (!document.is_object()) return;  // load_scenario throws BadInput here
   for (const auto& o : overrides) cs::apply_override(document, o, file);
   // Built-in proxies are trained on Fashion-MNIST while the scenario loads: seconds to minutes
@@ -119,6 +144,26 @@ void scenario(std::string_view input) {
       (*m)["dataset"] = "/nonexistent/clustersim-fuzz";
   cs::check_json_document(document, file);
   (void)cs::parse_scenario(document, file);
+}
+
+void scenario(std::string_view input) {
+  auto [text, override_lines] = split_at_line(input, "--set");
+  std::vector<std::string> overrides;
+  for (auto line : lines(override_lines)) overrides.emplace_back(line);
+  load(cs::parse_json_text(std::string(text), scenario_file()), overrides);
+}
+
+void values(unsigned char selector, std::string_view input) {
+  const auto& bases = fixture().bases;
+  const Fixture::Base& base = bases[(unsigned char)(selector - '0') % bases.size()];
+  std::vector<std::string> overrides;
+  for (auto line : lines(input)) {
+    size_t n = 0;
+    auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), n);
+    if (ec != std::errc() || end == line.data() + line.size() || *end != '=') continue;  // not "N=value"
+    overrides.push_back(base.leaves[n % base.leaves.size()] + std::string(end, line.data() + line.size()));
+  }
+  load(base.document, overrides);
 }
 
 void profiles(std::string_view input) {
@@ -144,7 +189,7 @@ void run(const std::uint8_t* data, size_t size) {
   const char kind = kReaders[reader];
   // Readers with a parameter take it from the byte after the selector.
   unsigned char parameter = 0;
-  if (kind == 't' || kind == 'a' || kind == 'c') {
+  if (kind == 't' || kind == 'a' || kind == 'c' || kind == 'v') {
     if (rest.empty()) return;
     parameter = (unsigned char)rest[0];
     rest.remove_prefix(1);
@@ -153,6 +198,7 @@ void run(const std::uint8_t* data, size_t size) {
     case 's': return scenario(rest);
     case 'p': return profiles(rest);
     case 'c': return cost_profile(parameter, rest);
+    case 'v': return values(parameter, rest);
     default: break;
   }
   write_file(fixture().input_file, rest);

@@ -4,9 +4,43 @@ the --set overrides of its "// args:" line), every trace and CSV under scenarios
 tests/bad_input/, and the shipped profiles, each behind the selector byte that sends it to its
 reader (tests/fuzz/fuzz_target.cpp). Usage: make_seeds.py SOURCE_DIR OUT"""
 import hashlib
+import json
 import pathlib
 import shlex
 import sys
+
+
+def strip_comments(text):
+    """JSON with // and /* */ comments (as the scenarios have) -> plain JSON."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if text[i] == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i:j + 1])
+            i = j + 1
+        elif text.startswith("//", i):
+            i = text.find("\n", i) if "\n" in text[i:] else n
+        elif text.startswith("/*", i):
+            i = text.find("*/", i + 2) + 2 if "*/" in text[i + 2:] else n
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def leaves(value, pointer=""):
+    """(JSON pointer, value as --set takes it) of every scalar, in the order of nlohmann's
+    flatten(): keys sorted, empty objects and arrays as scalars."""
+    if isinstance(value, dict) and value:
+        for key in sorted(value):
+            yield from leaves(value[key], pointer + "/" + key.replace("~", "~0").replace("/", "~1"))
+    elif isinstance(value, list) and value:
+        for index, child in enumerate(value):
+            yield from leaves(child, f"{pointer}/{index}")
+    else:
+        yield pointer, value if isinstance(value, str) else json.dumps(value)
 
 
 def main():
@@ -26,6 +60,15 @@ def main():
         if overrides:
             seed += b"\n--set\n" + "\n".join(overrides).encode()
         seeds.append(seed)
+    # Each shipped scenario with every scalar set to itself: short --set lines that mutate into
+    # an absurd value for any key far more easily than the JSON does. And each scalar alone for
+    # the "v" reader, which numbers the scenarios in path order as the target does.
+    for index, f in enumerate(sorted(source.glob("scenarios/**/*.json"))):
+        text = f.read_bytes()
+        scalars = list(leaves(json.loads(strip_comments(text.decode()))))
+        seeds.append(b"s" + text + b"\n--set\n" + "\n".join(f"{p}={v}" for p, v in scalars).encode())
+        selector = chr(ord("0") + index).encode()
+        seeds += [b"v" + selector + f"{n}={v}".encode() for n, (_, v) in enumerate(scalars)]
 
     csv_files = sorted(source.glob("scenarios/**/*.csv")) + sorted(source.glob("tests/bad_input/**/*.csv"))
     for f in csv_files:
