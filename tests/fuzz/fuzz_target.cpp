@@ -46,6 +46,7 @@ constexpr std::string_view kDimensions = "sdbpefr";  // Dimension's order: size 
 // reading the previous input's file would make findings irreproducible).
 struct Fixture {
   struct Base {
+    std::string text;
     cs::json document;
     std::vector<std::string> leaves;  // JSON pointers to its scalars
   };
@@ -72,7 +73,8 @@ struct Fixture {
       if (entry.path().extension() == ".json") shipped.push_back(entry.path());
     std::sort(shipped.begin(), shipped.end());  // make_seeds.py numbers them in this order
     for (const auto& path : shipped) {
-      Base base{cs::read_json_file(path.string()), {}};
+      Base base{cs::read_input_file(path.string()), {}, {}};
+      base.document = cs::parse_json_text(base.text, path.string());
       const cs::json flat = base.document.flatten();  // a named copy: items() does not keep a temporary alive
       for (const auto& [pointer, value] : flat.items()) base.leaves.push_back(pointer);
       bases.push_back(std::move(base));
@@ -153,17 +155,26 @@ void scenario(std::string_view input) {
   load(cs::parse_json_text(std::string(text), scenario_file()), overrides);
 }
 
-void values(unsigned char selector, std::string_view input) {
+const Fixture::Base& value_base(unsigned char selector) {
   const auto& bases = fixture().bases;
-  const Fixture::Base& base = bases[(unsigned char)(selector - '0') % bases.size()];
+  return bases[(unsigned char)(selector - '0') % bases.size()];
+}
+
+// "N=value" lines -> "/json/pointer=value" overrides; other lines are skipped.
+std::vector<std::string> value_overrides(const Fixture::Base& base, std::string_view input) {
   std::vector<std::string> overrides;
   for (auto line : lines(input)) {
     size_t n = 0;
     auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), n);
-    if (ec != std::errc() || end == line.data() + line.size() || *end != '=') continue;  // not "N=value"
+    if (ec != std::errc() || end == line.data() + line.size() || *end != '=') continue;
     overrides.push_back(base.leaves[n % base.leaves.size()] + std::string(end, line.data() + line.size()));
   }
-  load(base.document, overrides);
+  return overrides;
+}
+
+void values(unsigned char selector, std::string_view input) {
+  const Fixture::Base& base = value_base(selector);
+  load(base.document, value_overrides(base, input));
 }
 
 void profiles(std::string_view input) {
@@ -181,20 +192,42 @@ void cost_profile(unsigned char selector, std::string_view input) {
   (void)cs::parse_compression(cs::JsonNode(spec, "fuzz.json"), "");
 }
 
-void run(const std::uint8_t* data, size_t size) {
-  if (size == 0) return;
+struct Input {
+  char kind = 0;  // one of kReaders; 0: too short for its reader
+  unsigned char parameter = 0;
+  std::string_view rest;
+};
+
+Input split_input(const std::uint8_t* data, size_t size) {
+  if (size == 0) return {};
   const size_t reader = kReaders.find(char(data[0])) != std::string_view::npos ? kReaders.find(char(data[0]))
                                                                                : data[0] % kReaders.size();
-  std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
-  const char kind = kReaders[reader];
+  Input in{kReaders[reader], 0, std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1)};
   // Readers with a parameter take it from the byte after the selector.
-  unsigned char parameter = 0;
-  if (kind == 't' || kind == 'a' || kind == 'c' || kind == 'v') {
-    if (rest.empty()) return;
-    parameter = (unsigned char)rest[0];
-    rest.remove_prefix(1);
+  if (in.kind == 't' || in.kind == 'a' || in.kind == 'c' || in.kind == 'v') {
+    if (in.rest.empty()) return {};
+    in.parameter = (unsigned char)in.rest[0];
+    in.rest.remove_prefix(1);
   }
+  return in;
+}
+
+// The input as a self-contained case: a "v" input names its scenario and scalars by their places,
+// which move as scenarios are added or edited, so run.sh stores such findings as the "s" input
+// they stand for (the scenario's text and its --set lines). Other inputs stand for themselves.
+std::string expand(const std::uint8_t* data, size_t size) {
+  const Input in = split_input(data, size);
+  if (in.kind != 'v') return std::string(reinterpret_cast<const char*>(data), size);
+  const Fixture::Base& base = value_base(in.parameter);
+  std::string out = "s" + base.text + "\n--set";
+  for (const auto& o : value_overrides(base, in.rest)) out += "\n" + o;
+  return out;
+}
+
+void run(const std::uint8_t* data, size_t size) {
+  const auto [kind, parameter, rest] = split_input(data, size);
   switch (kind) {
+    case 0: return;
     case 's': return scenario(rest);
     case 'p': return profiles(rest);
     case 'c': return cost_profile(parameter, rest);
@@ -220,6 +253,11 @@ void run(const std::uint8_t* data, size_t size) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
   // CLUSTERSIM_FUZZ_VERBOSE=1 says what became of each input (to see a seed reach its reader).
   static const bool verbose = std::getenv("CLUSTERSIM_FUZZ_VERBOSE") != nullptr;
+  // CLUSTERSIM_FUZZ_EXPAND=FILE writes the input's self-contained form to FILE (see expand).
+  if (const char* expanded = std::getenv("CLUSTERSIM_FUZZ_EXPAND")) {
+    write_file(expanded, expand(data, size));
+    return 0;
+  }
   try {
     run(data, size);
     if (verbose) std::fprintf(stderr, "accepted\n");

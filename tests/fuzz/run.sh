@@ -35,8 +35,11 @@ echo "executed ${executed:-an unknown number of} inputs"
 findings=("$work"/artifacts/*)
 if [ -e "${findings[0]}" ]; then
   for f in "${findings[@]}"; do
-    name=$(basename "$f")  # crash-, timeout-, oom-, leak- or slow-unit- and the input's sha1
-    cp "$f" "tests/fuzz/regressions/$name"
+    # Stored self-contained (a "v" input becomes the scenario text and --set lines it stands
+    # for), named by its kind (crash, timeout, oom, leak, slow-unit) and sha1.
+    CLUSTERSIM_FUZZ_EXPAND=$work/expanded TMPDIR=$work "$build/tests/fuzz/fuzz_readers" "$f" >/dev/null 2>&1
+    name=$(basename "$f" | sed 's/-[0-9a-f]*$//')-$(sha1sum <"$work/expanded" | cut -c1-40)
+    cp "$work/expanded" "tests/fuzz/regressions/$name"
     echo "FINDING: tests/fuzz/regressions/$name added; fix the cause, then commit it with the fix" >&2
   done
   grep -E -A 30 '^==[0-9]+==|ERROR: libFuzzer|runtime error|fuzz finding' "$log" | head -n 60 >&2 || true
