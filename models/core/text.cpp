@@ -25,9 +25,17 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::string closest_match(std::string_view word, std::span<const std::string_view> candidates) {
+  // The distance costs length x length: a hostile file's 60 MB key against the allowed keys, or
+  // a --set pointer against an object of a million keys, took tens of seconds for a courtesy.
+  // Past this many cells, no suggestion (a typo in a short name costs a few thousand).
+  constexpr size_t max_cells = 10'000'000;
   std::string_view best;
-  size_t best_distance = std::max<size_t>(2, word.size() / 3) + 1;
+  size_t best_distance = std::max<size_t>(2, word.size() / 3) + 1, cells = 0;
   for (auto c : candidates) {
+    // The distance is at least the difference in length: such a candidate cannot be closer.
+    if ((word.size() > c.size() ? word.size() - c.size() : c.size() - word.size()) >= best_distance) continue;
+    cells += (word.size() + 1) * (c.size() + 1);
+    if (cells > max_cells) return "";
     size_t d = edit_distance(word, c);
     if (d < best_distance) best = c, best_distance = d;
   }

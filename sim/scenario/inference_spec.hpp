@@ -109,7 +109,13 @@ struct InferenceWorkload {
   std::string profiles_note;                     // which profile files
   bool requests_csv = true;
 
-  int packets() const { return int((frame_bytes + packet_bytes - 1) / packet_bytes); }
+  // Saturates at INT_MAX: parse_inference rejects a frame above 65,535 packets by this count,
+  // which must not overflow an int first (1000TB in 64B packets is 1.6e13 packets; the cast
+  // was undefined behaviour, and on x86 read INT_MIN, so the frame passed the check).
+  int packets() const {
+    const double p = (frame_bytes + packet_bytes - 1) / packet_bytes;
+    return p < double(std::numeric_limits<int>::max()) ? int(p) : std::numeric_limits<int>::max();
+  }
 };
 
 }  // namespace cs

@@ -218,6 +218,12 @@ def build(clustersim, source, work):
     with open(bad_key, "wb") as f:
         f.write(b'{"\xc3\x28": 1}')
     c.add("file/invalid_utf8_key", [bad_key])
+    # Did-you-mean suggestions cost length x length: a 60 MB unknown key, and a --set parent
+    # looked up among a million keys, each took tens of seconds before they were bounded.
+    c.add("file/huge_unknown_key", [c.scenario("huge_key", '{"name": "x", "' + "k" * 60_000_000 + '": 1}')])
+    many_keys = c.scenario("many_keys", '{"name": "x", "platform": {'
+                           + ",".join(f'"k{i:07}": 1' for i in range(1_000_000)) + "}}")
+    c.add("set/parent_among_a_million_keys", [many_keys, "--set", "/platform/k00000zz/x=1"])
     c.add("file/empty", [c.scenario("empty", "")])
     c.add("file/nul_byte", [c.scenario("nul", '{"name": "a\x00b"}')])
     newline_name = os.path.join(work, "new\nline.json")

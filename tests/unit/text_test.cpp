@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <fmt/format.h>
+#include <string>
+#include <vector>
 
 #include "core/text.hpp"
 
@@ -36,4 +39,16 @@ TEST(Text, NonAsciiInputIsSafe) {
   // Bytes above 0x7f are negative chars; they must compare without undefined behaviour.
   EXPECT_EQ(edit_distance("b\xc3\xa4ndwidth", "bandwidth"), 2u);
   EXPECT_EQ(closest_match("l\xc3\xa4tency", keys), "latency");
+}
+
+TEST(Text, HugeInputsGetNoSuggestionQuickly) {
+  // Hostile input: a 60 MB key, or a million candidates; each took tens of seconds.
+  const std::string huge(60'000'000, 'x');
+  EXPECT_EQ(closest_match(huge, keys), "");
+  std::vector<std::string> many;
+  for (int i = 0; i < 1'000'000; ++i) many.push_back(fmt::format("zzzzzz{:06}", i));
+  many.push_back("key_number_y");
+  std::vector<std::string_view> views(many.begin(), many.end());
+  EXPECT_EQ(closest_match("key_number_x", views), "");  // the close one lies beyond the budget
+  EXPECT_EQ(closest_match("key_number_x", std::span(views).last(10)), "key_number_y");
 }
