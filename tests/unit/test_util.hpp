@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "platform/topology.hpp"
 #include "scenario/bad_input.hpp"
 
 namespace cs::testing {
@@ -39,6 +40,13 @@ inline std::string write_temp_file(const std::string& name, const std::string& c
   auto path = dir / name;
   std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
   return path.string();
+}
+
+// A link of `bandwidth_bps` with the other fields at their defaults (topology tests).
+inline LinkSpec link_of(double bandwidth_bps) {
+  LinkSpec l;
+  l.bandwidth_bps = bandwidth_bps;
+  return l;
 }
 
 }  // namespace cs::testing

@@ -5,15 +5,13 @@
 
 #include "platform/topology.hpp"
 
+#include "test_util.hpp"
+
 using namespace cs;
 
 namespace {
 
-LinkSpec link_of(double bw) {
-  LinkSpec l;
-  l.bandwidth_bps = bw;
-  return l;
-}
+using cs::testing::link_of;
 
 const std::string& name_of(const Topology& t, size_t node) { return t.nodes.at(node).name; }
 

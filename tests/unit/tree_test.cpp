@@ -7,15 +7,13 @@
 
 #include "platform/tree.hpp"
 
+#include "test_util.hpp"
+
 using namespace cs;
 
 namespace {
 
-LinkSpec link_of(double bw) {
-  LinkSpec l;
-  l.bandwidth_bps = bw;
-  return l;
-}
+using cs::testing::link_of;
 
 // The shortest path by breadth-first search over the plain graph, independent of TreeShape: what
 // SimGrid's Dijkstra zone finds when every link costs one hop and paths are unique.
