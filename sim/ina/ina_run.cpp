@@ -26,6 +26,24 @@ ina::PolicyKind policy_kind(SwitchAllocation a) {
 
 }  // namespace
 
+PacketPlan packet_plan(const InaSpec& spec, const JobSpec& job, const CompressedJob* compressed) {
+  PacketPlan p;
+  if (compressed && compressed->scheme().integer_sum()) {
+    // An aggregator's registers (values_per_packet 32-bit words) hold the sums at the
+    // scheme's downstream width, so one fragment carries that many coordinates.
+    const double coords = std::floor(spec.values_per_packet * 32.0 / compressed->spec().scheme.downstream_bits);
+    p.fragments = std::uint64_t(std::ceil(compressed->coordinates() / coords));
+    p.up_payload_bytes = coords * compressed->bits_up_per_coord() / 8;
+    p.down_payload_bytes = coords * compressed->bits_down_per_coord() / 8;
+  } else {
+    p.fragments = std::uint64_t(std::ceil(job.gradient_bytes / spec.payload_bytes()));
+    p.up_payload_bytes = p.down_payload_bytes = spec.payload_bytes();
+  }
+  p.up_packet_bytes = p.up_payload_bytes + spec.header_bytes;
+  p.down_packet_bytes = p.down_payload_bytes + spec.header_bytes;
+  return p;
+}
+
 InaRun::InaRun(RunContext& c, TrainingState& t, const InaSpec& s)
     : ctx(c), training(t), spec(s), run_salt_(mix(c.scenario.seed)) {
   lossy_ = !ctx.link_loss.empty();
@@ -52,20 +70,12 @@ InaRun::InaRun(RunContext& c, TrainingState& t, const InaSpec& s)
       job->worker_inboxes.push_back(std::make_unique<TimedInbox<Results>>());
     }
     job->compressed = training.compressed.empty() ? nullptr : training.compressed[j].get();
-    if (job->compressed && job->compressed->scheme().integer_sum()) {
-      // An aggregator's registers (values_per_packet 32-bit words) hold the sums at the
-      // scheme's downstream width, so one fragment carries that many coordinates.
-      const CompressedJob& c = *job->compressed;
-      const double coords = std::floor(spec.values_per_packet * 32.0 / c.spec().scheme.downstream_bits);
-      job->fragments = std::uint64_t(std::ceil(c.coordinates() / coords));
-      job->up_payload_bytes = coords * c.bits_up_per_coord() / 8;
-      job->down_payload_bytes = coords * c.bits_down_per_coord() / 8;
-    } else {
-      job->fragments = std::uint64_t(std::ceil(specs[j].gradient_bytes / spec.payload_bytes()));
-      job->up_payload_bytes = job->down_payload_bytes = spec.payload_bytes();
-    }
-    job->up_packet_bytes = job->up_payload_bytes + spec.header_bytes;
-    job->down_packet_bytes = job->down_payload_bytes + spec.header_bytes;
+    const PacketPlan plan = packet_plan(spec, specs[j], job->compressed);
+    job->fragments = plan.fragments;
+    job->up_payload_bytes = plan.up_payload_bytes;
+    job->down_payload_bytes = plan.down_payload_bytes;
+    job->up_packet_bytes = plan.up_packet_bytes;
+    job->down_packet_bytes = plan.down_packet_bytes;
     choose_unit(*job);
     jobs[j] = std::move(job);
   }

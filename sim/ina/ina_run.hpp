@@ -21,6 +21,13 @@ struct InaSwitch : SwitchState {
   TimedInbox<SwitchMessage> inbox;
 };
 
+// A job's packets: fragments per iteration and bytes per packet each way.
+struct PacketPlan {
+  std::uint64_t fragments;
+  double up_payload_bytes, down_payload_bytes, up_packet_bytes, down_packet_bytes;
+};
+PacketPlan packet_plan(const InaSpec& spec, const JobSpec& job, const CompressedJob* compressed);
+
 struct InaJob {
   size_t job;  // index in the workload
   const JobSpec* spec;

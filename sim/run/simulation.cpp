@@ -16,6 +16,7 @@
 #include "ina/ina_run.hpp"
 #include "inference/inference_run.hpp"
 #include "training/data_parallel.hpp"
+#include "training/analytical_run.hpp"
 #include "training/fast_forward.hpp"
 
 namespace cs {
@@ -94,8 +95,13 @@ void run_training_workload(RunContext& ctx, sg4::Engine& engine, const ProgressC
   FastForward fast_forward(ctx, training);
   if (fast_forward.enabled()) training.fast_forward = &fast_forward;
   std::unique_ptr<ina_sim::InaRun> ina;
-  if (scenario.training.uses_ina()) ina = std::make_unique<ina_sim::InaRun>(ctx, training, scenario.training.ina);
-  launch_training(ctx, training, ina.get());
+  std::optional<analytical::Result> model;
+  if (scenario.fidelity == Fidelity::analytical) {
+    model = run_analytical(ctx, training);
+  } else {
+    if (scenario.training.uses_ina()) ina = std::make_unique<ina_sim::InaRun>(ctx, training, scenario.training.ina);
+    launch_training(ctx, training, ina.get());
+  }
 
   if (progress) {
     const double total = double(scenario.training.jobs.size());
@@ -114,6 +120,10 @@ void run_training_workload(RunContext& ctx, sg4::Engine& engine, const ProgressC
     const auto total = (long long)training.iterations.size();
     out.metrics["iterations_simulated"] = total - fast_forward.skipped();
     out.metrics["iterations_skipped"] = fast_forward.skipped();
+  }
+  if (model) {
+    out.metrics["analytical_phases"] = model->phases;
+    out.metrics["analytical_solves"] = model->solves;
   }
   out.tables.push_back(jobs_table(training));
   out.metrics.update(compression_metrics(training));

@@ -38,8 +38,10 @@ Scenario parse_checked(const json& document, const std::string& file) {
   s.description = root.text_or("description", "");
   s.seed = std::uint64_t(root.integer_or("seed", 1, 0, (1LL << 53)));
   s.until_s = root.quantity_or("until", Dimension::duration, 0);
-  if (auto f = root.find("fidelity"))
-    s.fidelity = f->choice({"exact", "fast_forward"}) == "exact" ? Fidelity::exact : Fidelity::fast_forward;
+  if (auto f = root.find("fidelity")) {
+    const std::string level = f->choice({"exact", "fast_forward", "analytical"});
+    s.fidelity = level == "exact" ? Fidelity::exact : level == "fast_forward" ? Fidelity::fast_forward : Fidelity::analytical;
+  }
   std::string base_dir = std::filesystem::path(file).parent_path().string();
   s.platform = parse_platform(root.at("platform"), base_dir);
 

@@ -82,8 +82,10 @@ struct OutputSpec {
 
 // How a run is simulated (top-level "fidelity"; README "Fidelity"). exact: every flow and
 // packet. fast_forward: a training job's iterations are advanced analytically where they are
-// provably periodic (models/training/periodicity.hpp); everything else as exact.
-enum class Fidelity { exact, fast_forward };
+// provably periodic (models/training/periodicity.hpp); everything else as exact. analytical:
+// a training mix phase by phase (models/training/analytical.hpp), its expected error from the
+// validation table (docs/fidelity.md); an inference workload runs exact at every level.
+enum class Fidelity { exact, fast_forward, analytical };
 
 struct Scenario {
   std::string file;
