@@ -3,6 +3,7 @@
 and in the shipped training scenarios, run at both levels.
 
     scripts/fidelity_error.py CLUSTERSIM [--seeds N] [--jobs J] [--csv FILE] [--markdown FILE]
+                              [--no-shipped] [--check COMMITTED_CSV]
 
 Mixes: per topology (star, two_tier) and aggregation (ps, ring, ina, and all three mixed), N
 random mixes (default 12) of 2-8 jobs, placed at random (jobs share links and sometimes hosts),
@@ -13,7 +14,10 @@ error, the mean signed error (bias) and the worst absolute error, over all jobs.
 
 --csv writes the per-group table (results/fidelity/analytical_error.csv is the committed one,
 which sim/training/analytical_error.cpp must match: tests/sim/analytical_test.cpp checks it);
---markdown writes the tables as Markdown. Runs J simulations at a time (default 2)."""
+--markdown writes the tables as Markdown. Runs J simulations at a time (default 2).
+--no-shipped leaves the shipped scenarios out. --check COMMITTED_CSV fails (exit 1) when a job's
+error exceeds its group's worst in the committed table: the first N seeds are the same mixes
+the table measured, so that can only happen when the model changed without a new table."""
 import argparse, concurrent.futures, csv, io, json, os, random, subprocess, sys, tempfile, zlib
 
 
@@ -92,6 +96,8 @@ def main(argv):
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--csv")
     ap.add_argument("--markdown")
+    ap.add_argument("--no-shipped", action="store_true")
+    ap.add_argument("--check")
     ap.add_argument("--scenarios", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scenarios"))
     a = ap.parse_args(argv)
     groups = [(t, g) for t in ("star", "two_tier") for g in ("ps", "ring", "ina", "mixed")]
@@ -99,7 +105,7 @@ def main(argv):
     shipped = []
     with tempfile.TemporaryDirectory() as work, concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
         futures = {pool.submit(compare, a.clustersim, mix(t, g, s), work): (t, g) for (t, g) in groups for s in range(1, a.seeds + 1)}
-        for root, _, files in sorted(os.walk(a.scenarios)):
+        for root, _, files in ([] if a.no_shipped else sorted(os.walk(a.scenarios))):
             for name in sorted(files):
                 if not name.endswith(".json"):
                     continue
@@ -135,6 +141,15 @@ def main(argv):
         with open(a.markdown, "w") as f:
             f.write(text)
     sys.stdout.write(text)
+    if a.check:
+        with open(a.check) as f:
+            committed = {(r["topology"], r["aggregation"]): float(r["worst_abs_error"]) for r in csv.DictReader(f)}
+        over = [(key, max(abs(e) for e in errs), committed.get(key, 0.0)) for key, errs in results.items()
+                if errs and max(abs(e) for e in errs) > committed.get(key, 0.0) + 5e-5]  # the CSV rounds to 1e-4
+        for key, worst, bound in over:
+            print(f"fidelity_error: {key[0]}/{key[1]}: a job's JCT error {worst:.4f} exceeds the committed worst {bound:.4f} "
+                  f"({a.check}); regenerate it: scripts/fidelity_error.py CLUSTERSIM --csv {a.check}", file=sys.stderr)
+        return 1 if over else 0
     return 0
 
 

@@ -36,12 +36,13 @@ std::vector<double> max_min(std::span<const Variable> variables, std::span<const
   const size_t m = touched.size();
   auto local = [&](std::uint32_t c) { return size_t(std::lower_bound(touched.begin(), touched.end(), c) - touched.begin()); };
   std::vector<double> remaining(m), usage(m, 0.0);
+  std::vector<Claim> outside(m, Claim{0, 0});
   std::vector<std::vector<std::uint32_t>> on(m);
   std::vector<size_t> open_on(m, 0);
   std::vector<char> saturated(m, 0);
   for (size_t k = 0; k < m; ++k) {
     remaining[k] = channels[touched[k]].capacity_Bps;
-    if (background) usage[k] = background(touched[k]);
+    if (background) outside[k] = background(touched[k]);
   }
   size_t open = 0;
   std::vector<std::vector<std::pair<size_t, double>>> crossing(n);  // by variable: (local channel, weight)
@@ -71,7 +72,12 @@ std::vector<double> max_min(std::span<const Variable> variables, std::span<const
     size_t channel = m, bounded = n;
     for (size_t k = 0; k < m; ++k) {
       if (saturated[k] || open_on[k] == 0 || usage[k] <= 0) continue;
-      if (double l = remaining[k] / usage[k]; l < level) level = l, channel = k;
+      // usage L + min(weight L, cap) = remaining: below the cap both grow with L; past it the
+      // competitors hold at their cap.
+      const Claim& o = outside[k];
+      double l = remaining[k] / (usage[k] + o.weight);
+      if (o.weight * l > o.cap_Bps) l = std::max(0.0, remaining[k] - o.cap_Bps) / usage[k];
+      if (l < level) level = l, channel = k;
     }
     for (size_t v = 0; v < n; ++v)
       if (value[v] < 0 && std::isfinite(variables[v].bound_Bps))

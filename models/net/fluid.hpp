@@ -53,9 +53,14 @@ struct Variable {
   std::span<const Usage> usage;
 };
 
-// Sharing weight that every level also gives on a channel to flows outside the problem
-// (competitors assumed never bottlenecked elsewhere); empty: none.
-using Background = std::function<double(std::uint32_t channel)>;
+// What flows outside the problem (competitors) take of a channel at sharing level L:
+// min(weight x L, cap_Bps). The weight is theirs in the max-min sharing; the cap is what they
+// can use at most, held back elsewhere (their own bottlenecks, their compute).
+struct Claim {
+  double weight = 0;
+  double cap_Bps = std::numeric_limits<double>::infinity();
+};
+using Background = std::function<Claim(std::uint32_t channel)>;  // empty: none
 
 // Rates (max-min values) by progressive filling: at level L each unfixed variable takes
 // L / penalty; a channel saturates when its remaining capacity is used, fixing the variables on

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 
@@ -14,19 +15,29 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double kConverged = 1e-10;
 constexpr int kMaxRounds = 200;
 
-using Weights = std::vector<std::pair<std::uint32_t, double>>;  // (channel, sharing weight), sorted
+using Weights = std::vector<std::pair<std::uint32_t, double>>;  // (host, share of a core), sorted
+
+// A job's claim on one channel, time-averaged over its iteration: its flows' sharing weight
+// (1 / penalty, times the share of the iteration they are there) and its throughput there.
+struct ChannelClaim {
+  std::uint32_t channel;
+  double weight, Bps;
+};
+using Claims = std::vector<ChannelClaim>;  // sorted by channel
 
 struct Running {
   size_t job;
   double slots = inf;               // INA: aggregator slots held
   std::vector<double> stage_s;      // this phase: each stage's duration, repeats included
   double iteration_s = 0;
-  Weights weights;                  // its flows' time-averaged sharing weight per channel
+  Claims claims;                    // on each channel it uses
   Weights cpu;                      // its computations' time-averaged share of a core, per host
 };
 
+using HostLoad = std::function<double(std::uint32_t host)>;  // competitors' share of its cores
+
 double stage_seconds(const Problem& p, const Stage& s, double slot_cap_Bps, const net::Background& bg,
-                     const net::Background& cpu_bg, long long& solves) {
+                     const HostLoad& cpu_bg, long long& solves) {
   if (s.kind == Stage::Kind::compute) {
     double stretch = 1;  // SimGrid: n executions on c cores each run at min(1, c / n) of a core
     if (cpu_bg)
@@ -70,8 +81,8 @@ Weights cpu_of(const Job& job, const Running& r) {
   return merge(std::move(w));
 }
 
-Weights weights_of(const Problem& p, const Job& job, const Running& r) {
-  Weights w;
+Claims claims_of(const Problem& p, const Job& job, const Running& r) {
+  Claims w;
   if (!std::isfinite(r.iteration_s) || r.iteration_s <= 0) return w;
   for (size_t s = 0; s < job.stages.size(); ++s) {
     const Stage& stage = job.stages[s];
@@ -81,12 +92,24 @@ Weights weights_of(const Problem& p, const Job& job, const Running& r) {
     for (const auto& t : stage.transfers) {
       const net::Path& path = p.paths[t.path];
       const double penalty = net::flow_shape(path, p.channels, p.network).penalty;
-      for (auto c : path.forward) w.push_back({c, share / penalty});
+      const double Bps = t.bytes * double(stage.repeat) / r.iteration_s;
+      for (auto c : path.forward) w.push_back({c, share / penalty, Bps});
       if (p.network.crosstraffic > 0)
-        for (auto c : path.backward) w.push_back({c, share * p.network.crosstraffic / penalty});
+        for (auto c : path.backward) w.push_back({c, share * p.network.crosstraffic / penalty, Bps * p.network.crosstraffic});
     }
   }
-  return merge(std::move(w));
+  std::sort(w.begin(), w.end(), [](const auto& a, const auto& b) { return a.channel < b.channel; });
+  Claims merged;
+  for (const auto& x : w) {
+    if (!merged.empty() && merged.back().channel == x.channel) merged.back().weight += x.weight, merged.back().Bps += x.Bps;
+    else merged.push_back(x);
+  }
+  return merged;
+}
+
+ChannelClaim claim_on(const Claims& w, std::uint32_t c) {
+  auto it = std::lower_bound(w.begin(), w.end(), c, [](const ChannelClaim& x, std::uint32_t c) { return x.channel < c; });
+  return it != w.end() && it->channel == c ? *it : ChannelClaim{c, 0, 0};
 }
 
 double weight_on(const Weights& w, std::uint32_t c) {
@@ -96,19 +119,20 @@ double weight_on(const Weights& w, std::uint32_t c) {
 
 // Each running job's stage durations and iteration time, solved together.
 void solve_phase(const Problem& p, std::vector<Running>& running, long long& solves) {
-  std::vector<double> total(p.channels.size(), 0.0), cores(p.host_cores.size(), 0.0);
+  std::vector<double> weight(p.channels.size(), 0.0), Bps(p.channels.size(), 0.0), cores(p.host_cores.size(), 0.0);
   std::vector<std::uint32_t> dirty, dirty_hosts;
   for (int round = 0; round < kMaxRounds; ++round) {
     // Competitors' claims from the previous round (none in the first: each job as if alone).
-    for (auto c : dirty) total[c] = 0;
+    for (auto c : dirty) weight[c] = Bps[c] = 0;
     for (auto h : dirty_hosts) cores[h] = 0;
     dirty.clear();
     dirty_hosts.clear();
     if (round > 0)
       for (const auto& r : running) {
-        for (const auto& [c, x] : r.weights) {
-          if (total[c] == 0) dirty.push_back(c);
-          total[c] += x;
+        for (const auto& x : r.claims) {
+          if (weight[x.channel] == 0 && Bps[x.channel] == 0) dirty.push_back(x.channel);
+          weight[x.channel] += x.weight;
+          Bps[x.channel] += x.Bps;
         }
         for (const auto& [h, x] : r.cpu) {
           if (cores[h] == 0) dirty_hosts.push_back(h);
@@ -118,9 +142,12 @@ void solve_phase(const Problem& p, std::vector<Running>& running, long long& sol
     double moved = 0;
     for (auto& r : running) {
       const Job& job = p.jobs[r.job];
-      const net::Background bg = [&](std::uint32_t c) { return std::max(0.0, total[c] - weight_on(r.weights, c)); };
-      const net::Background cpu_bg = [&](std::uint32_t h) { return std::max(0.0, cores[h] - weight_on(r.cpu, h)); };
-      const double cap = std::isfinite(r.slots) ? r.slots * job.ina.Bps_per_slot : inf;
+      const net::Background bg = [&](std::uint32_t c) {
+        const ChannelClaim own = claim_on(r.claims, c);
+        return net::Claim{std::max(0.0, weight[c] - own.weight), std::max(0.0, Bps[c] - own.Bps)};
+      };
+      const HostLoad cpu_bg = [&](std::uint32_t h) { return std::max(0.0, cores[h] - weight_on(r.cpu, h)); };
+      const double cap = std::isfinite(r.slots) ? std::max(r.slots * job.ina.Bps_per_slot, job.ina.fallback_Bps) : inf;
       std::vector<double> stage_s(job.stages.size());
       for (size_t s = 0; s < job.stages.size(); ++s)
         stage_s[s] = round > 0 ? stage_seconds(p, job.stages[s], cap, bg, cpu_bg, solves)
@@ -136,7 +163,7 @@ void solve_phase(const Problem& p, std::vector<Running>& running, long long& sol
       r.iteration_s = t;
     }
     for (auto& r : running) {
-      r.weights = weights_of(p, p.jobs[r.job], r);
+      r.claims = claims_of(p, p.jobs[r.job], r);
       r.cpu = cpu_of(p.jobs[r.job], r);
     }
     if (round > 0 && moved < kConverged) break;
@@ -144,7 +171,7 @@ void solve_phase(const Problem& p, std::vector<Running>& running, long long& sol
     if (round == 0) {
       std::vector<int> users(p.channels.size(), 0), computing(p.host_cores.size(), 0);
       for (const auto& r : running) {
-        for (const auto& [c, x] : r.weights) shared |= ++users[c] > 1;
+        for (const auto& x : r.claims) shared |= ++users[x.channel] > 1;
         for (const auto& [h, x] : r.cpu) shared |= ++computing[h] > 1;
       }
       if (!shared) break;

@@ -19,9 +19,10 @@
 //   for the slowest of n workers, E[max of n U(-1,1)] = (n-1)/(n+1), so compute_s (1 + j (n-1)/(n+1)).
 // - In-network aggregation: a worker streams its packets to the switch and gets the sums back
 //   at a rate capped by the aggregator slots its job holds (one fragment per slot per round
-//   trip) and by its window; the switch's slots go to the running jobs by policy (fair share,
-//   priority order, or fixed pools), re-allocated at each phase. Collisions, fallbacks to the
-//   PS, losses and retransmissions are not modelled.
+//   trip) and by its window, but never below what its PS alone would sum (the fallback of ATP
+//   and ESA); the switch's slots go to the running jobs by policy (fair share, priority order,
+//   or fixed pools), re-allocated at each phase. Hash collisions, per-aggregator preemption,
+//   congestion windows, losses and retransmissions are not modelled.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -53,6 +54,7 @@ struct InaShare {
   int switch_index = -1;      // -1: not an INA job
   double demand_slots = 0;    // slots that keep its links busy (beyond that, more do not help)
   double Bps_per_slot = 0;    // a worker's rate per slot held: packet bytes / round trip
+  double fallback_Bps = 0;    // a worker's rate through its PS when the switch holds too little
   double work_per_iteration = 1;  // priority: remaining (srtf) or attained (las) work, in these units
   bool least_attained = false;    // priority by attained service (las) instead of remaining work (srtf)
 };

@@ -74,6 +74,9 @@ struct RunContext {
   unsigned long long executions = 0;
   std::unordered_map<const sg4::Link*, double> link_loss;  // links with a loss rate above 0
   RunTrace* trace = nullptr;  // null unless the run records a timeline
+  // Core-seconds of work per host (indexed like Topology::nodes) that no SimGrid execution ran:
+  // the analytical level's computations, billed at busy power by the hosts table.
+  std::vector<double> unsimulated_core_s;
 
   // Probability that one packet from src reaches dst, over the links of its route.
   double delivery_probability(const sg4::Host* src, const sg4::Host* dst) {

@@ -16,6 +16,7 @@
 #include "ina/ina_run.hpp"
 #include "inference/inference_run.hpp"
 #include "training/data_parallel.hpp"
+#include "training/analytical_error.hpp"
 #include "training/analytical_run.hpp"
 #include "training/fast_forward.hpp"
 
@@ -45,6 +46,9 @@ Table hosts_table(const RunContext& ctx, double duration, double& total_energy) 
   total_energy = 0;
   for (size_t i = 0; i < topo.nodes.size(); ++i) {
     double energy = ctx.platform.energy ? sg_host_get_consumed_energy(ctx.platform.hosts[i]) : 0.0;
+    // SimGrid's energy plugin: idle + (busy - idle) x (cores in use / cores).
+    if (ctx.platform.energy && i < ctx.unsimulated_core_s.size() && topo.nodes[i].host.idle_w)
+      energy += (*topo.nodes[i].host.busy_w - *topo.nodes[i].host.idle_w) * ctx.unsimulated_core_s[i] / topo.nodes[i].host.cores;
     total_energy += energy;
     t.add(topo.nodes[i].name, role_name(topo.nodes[i].role), topo.nodes[i].host.speed_flops, topo.nodes[i].host.cores,
           energy, duration > 0 ? energy / duration : 0.0);
@@ -124,6 +128,12 @@ void run_training_workload(RunContext& ctx, sg4::Engine& engine, const ProgressC
   if (model) {
     out.metrics["analytical_phases"] = model->phases;
     out.metrics["analytical_solves"] = model->solves;
+    // The JCT error measured for this kind of mix (docs/fidelity.md); none for topologies not measured.
+    if (auto e = expected_error(scenario.platform.topology.kind, aggregation_group(scenario.training))) {
+      out.metrics["expected_jct_error_mean"] = e->mean_abs;
+      out.metrics["expected_jct_error_bias"] = e->bias;
+      out.metrics["expected_jct_error_worst"] = e->worst_abs;
+    }
   }
   out.tables.push_back(jobs_table(training));
   out.metrics.update(compression_metrics(training));
@@ -182,7 +192,7 @@ RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progr
   argv[argc] = nullptr;
   sg4::Engine engine(&argc, argv);
   Platform platform = build_platform(scenario.platform);
-  RunContext ctx{scenario, platform, {}, 0, {}, nullptr};
+  RunContext ctx{scenario, platform, {}, 0, {}, nullptr, {}};
   const Topology& topo = scenario.platform.topology;
   std::optional<TraceRecorder> recorder;
   std::optional<RunTrace> run_trace;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <stdexcept>
 #include <xbt/config.hpp>
@@ -163,9 +164,12 @@ analytical::Problem analytical_problem(const RunContext& ctx, const TrainingStat
         if (fresh) {
           analytical::Switch sw;
           sw.policy = memory_policy(ina.allocation);
-          sw.slots = ina.aggregators;
+          // A slot holds one fragment in flight: one aggregator under ATP and ESA, two under
+          // SwitchML (its shadow copy), whose pools are switchml_pool aggregators each.
+          const double per_slot = ina.allocation == SwitchAllocation::switchml ? 2.0 : 1.0;
+          sw.slots = ina.aggregators / per_slot;
           sw.per_job_slots = ina.aggregators_per_job;
-          sw.pool_slots = ina.switchml_pool / 2.0;  // SwitchML keeps two aggregators per slot
+          sw.pool_slots = ina.switchml_pool / per_slot;
           p.switches.push_back(sw);
         }
         std::vector<net::Transfer> stream;
@@ -201,6 +205,16 @@ analytical::Problem analytical_problem(const RunContext& ctx, const TrainingStat
         job.ina.switch_index = it->second;
         job.ina.demand_slots = ina.window_max;
         job.ina.Bps_per_slot = plan.up_packet_bytes / rtt;
+        // ATP and ESA send what finds no aggregator to the PS, which sums every worker's packet
+        // in software (ps_packet_cost each) and receives all of them on its link; SwitchML
+        // does so only with its host path.
+        if (ina.allocation != SwitchAllocation::switchml || ina.switchml_host_path) {
+          double ps_link = std::numeric_limits<double>::infinity();
+          for (auto ch : p.paths[routes.path(spec.aggregation_switch, spec.servers.front())].forward)
+            ps_link = std::min(ps_link, p.channels[ch].capacity_Bps);
+          job.ina.fallback_Bps = std::min({ps_link / double(n), plan.up_packet_bytes / (double(n) * ina.ps_packet_cost_s),
+                                           ina.window_max * plan.up_packet_bytes / rtt});
+        }
         job.ina.work_per_iteration = double(plan.fragments);
         job.ina.least_attained = ina.priority == PriorityMetric::las;
         break;
@@ -244,9 +258,14 @@ analytical::Result run_analytical(RunContext& ctx, TrainingState& state) {
     // Each completed iteration's transfers on the link counters; computations as calls.
     const auto done = (unsigned long long)r.iterations.size();
     if (done == 0) continue;
-    for (const auto& stage : p.jobs[j].stages) {
+    ctx.unsimulated_core_s.resize(topo.nodes.size(), 0.0);
+    for (size_t s = 0; s < p.jobs[j].stages.size(); ++s) {
+      const Stage& stage = p.jobs[j].stages[s];
       if (stage.kind == Stage::Kind::compute) {
         if (stage.seconds > 0) ctx.executions += done * stage.hosts.size();
+        // Each worker computes compute_s on average; the stage lasts as long as the slowest.
+        const double busy = (s == 0 ? spec.compute_s : stage.seconds) * double(stage.repeat) * double(done);
+        for (auto h : stage.hosts) ctx.unsimulated_core_s[h] += busy;
         continue;
       }
       for (const auto& t : stage.transfers)

@@ -17,23 +17,8 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<std::vector<std::string>> rows(const std::string& csv) {
-  std::vector<std::vector<std::string>> out;
-  std::istringstream in(csv);
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> cells;
-    std::stringstream ss(line);
-    for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
-    out.push_back(cells);
-  }
-  return out;
-}
-
-double column(const std::vector<std::vector<std::string>>& t, size_t row, const std::string& name) {
-  for (size_t c = 0; c < t[0].size(); ++c)
-    if (t[0][c] == name) return std::stod(t[row][c]);
-  throw std::runtime_error("no column " + name);
-}
+using testing::csv_number;
+using testing::csv_rows;
 
 // Skipping k iterations of a period P sums k P where exact sums P k times: each differs from
 // the true time by rounding only (1e-16 relative per addition), and the periods compared agree
@@ -65,36 +50,36 @@ Comparison compare(const json& scenario, const std::string& file, const std::str
     else EXPECT_EQ(x, y) << label << ": " << key;
   }
   EXPECT_EQ(c.total, a.metrics["iterations_completed"].get<long long>()) << label;
-  const auto ja = rows(a.csv.at("jobs")), jb = rows(b.csv.at("jobs"));
+  const auto ja = csv_rows(a.csv.at("jobs")), jb = csv_rows(b.csv.at("jobs"));
   EXPECT_EQ(ja.size(), jb.size()) << label;
   for (size_t r = 1; r < std::min(ja.size(), jb.size()); ++r) {
-    const double x = column(ja, r, "jct_s"), y = column(jb, r, "jct_s");
+    const double x = csv_number(ja, r, "jct_s"), y = csv_number(jb, r, "jct_s");
     const double err = std::abs(y - x) / x;
     c.worst_jct_error = std::max(c.worst_jct_error, err);
     EXPECT_LE(err, jct_tolerance) << label << " job " << ja[r][0] << ": exact " << x << ", fast-forward " << y;
   }
   // Every byte on every link, whether sent or advanced.
   if (a.csv.count("links")) {
-    const auto la = rows(a.csv.at("links")), lb = rows(b.csv.at("links"));
+    const auto la = csv_rows(a.csv.at("links")), lb = csv_rows(b.csv.at("links"));
     EXPECT_EQ(la.size(), lb.size()) << label;
     for (size_t r = 1; r < std::min(la.size(), lb.size()); ++r) {
-      const double x = column(la, r, "bytes"), y = column(lb, r, "bytes");
+      const double x = csv_number(la, r, "bytes"), y = csv_number(lb, r, "bytes");
       EXPECT_NEAR(y, x, 1e-12 * std::max(1.0, x)) << label << " link " << la[r][0];
     }
   }
   // Every iteration of every job, at the same times.
   if (a.csv.count("iterations")) {
-    const auto ia = rows(a.csv.at("iterations")), ib = rows(b.csv.at("iterations"));
+    const auto ia = csv_rows(a.csv.at("iterations")), ib = csv_rows(b.csv.at("iterations"));
     EXPECT_EQ(ia.size(), ib.size()) << label;
     std::map<std::pair<std::string, std::string>, double> ends;
-    for (size_t r = 1; r < ia.size(); ++r) ends[{ia[r][0], ia[r][1]}] = column(ia, r, "end_s");
+    for (size_t r = 1; r < ia.size(); ++r) ends[{ia[r][0], ia[r][1]}] = csv_number(ia, r, "end_s");
     for (size_t r = 1; r < ib.size(); ++r) {
       auto it = ends.find({ib[r][0], ib[r][1]});
       if (it == ends.end()) {
         ADD_FAILURE() << label << ": fast-forward has iteration " << ib[r][1] << " of " << ib[r][0] << " twice or extra";
         continue;
       }
-      EXPECT_NEAR(column(ib, r, "end_s"), it->second, jct_tolerance * std::max(1.0, it->second)) << label;
+      EXPECT_NEAR(csv_number(ib, r, "end_s"), it->second, jct_tolerance * std::max(1.0, it->second)) << label;
       ends.erase(it);
     }
     EXPECT_TRUE(ends.empty()) << label << ": iterations missing from fast-forward";

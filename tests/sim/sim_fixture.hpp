@@ -12,6 +12,26 @@
 
 namespace cs::testing {
 
+// A CSV table's rows, split at commas (the tables' cells hold no commas); row 0 is the header.
+inline std::vector<std::vector<std::string>> csv_rows(const std::string& csv) {
+  std::vector<std::vector<std::string>> out;
+  std::istringstream in(csv);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+    out.push_back(cells);
+  }
+  return out;
+}
+
+// Row `row`'s value in the column named `name`.
+inline double csv_number(const std::vector<std::vector<std::string>>& t, size_t row, const std::string& name) {
+  for (size_t c = 0; c < t[0].size(); ++c)
+    if (t[0][c] == name) return std::stod(t[row][c]);
+  throw std::runtime_error("no column " + name);
+}
+
 struct SimResult {
   nlohmann::json metrics;
   std::map<std::string, std::string> csv;  // table name -> CSV text

@@ -40,9 +40,12 @@ TEST(Fluid, MaxMinGivesWhatABoundedOrBottleneckedFlowLeaves) {
   EXPECT_NEAR(r[0], 8, 1e-12);
   EXPECT_NEAR(r[1], 2, 1e-12);
   EXPECT_NEAR(r[2], 2, 1e-12);
-  // Background weight 0.5 on the channel: L (1 + 0.5) = 30.
-  r = net::max_min(std::vector<Variable>{{1, INFINITY, u}}, ch, [](std::uint32_t) { return 0.5; });
+  // Competitors of weight 0.5 on the channel: L (1 + 0.5) = 30.
+  r = net::max_min(std::vector<Variable>{{1, INFINITY, u}}, ch, [](std::uint32_t) { return net::Claim{0.5, INFINITY}; });
   EXPECT_NEAR(r[0], 20, 1e-12);
+  // Capped at 4 B/s, they leave 26 (uncapped they would take 10).
+  r = net::max_min(std::vector<Variable>{{1, INFINITY, u}}, ch, [](std::uint32_t) { return net::Claim{0.5, 4}; });
+  EXPECT_NEAR(r[0], 26, 1e-12);
 }
 
 TEST(Fluid, ATransferPaysLatencyThenMovesAtItsNarrowestLinkOrWindow) {
@@ -208,12 +211,17 @@ TEST(Analytical, AJobWithoutMemoryWaitsForOneThatFinishes) {
     send.transfers = {{j, 50}};
     send.slot_bound = true;
     job.stages = {send};
-    job.ina = {0, 10, 100, 1, false};  // 10 slots x 100 B/s each: the link's 100 B/s is the cap
+    job.ina = {.switch_index = 0, .demand_slots = 10, .Bps_per_slot = 100};  // the link's 100 B/s is the cap
     p.jobs.push_back(job);
   }
-  const auto r = analytical::solve(p);
+  auto r = analytical::solve(p);
   EXPECT_NEAR(r.jobs[0].finish_s, 4 * 0.5, 1e-12);
   EXPECT_NEAR(r.jobs[1].finish_s, 2 * 4 * 0.5, 1e-12);
+  // With a fallback through its PS at 10 B/s, the second job moves 20 B (0.4 iterations)
+  // while it waits, and the other 3.6 iterations at 0.5 s each once it holds the pool.
+  p.jobs[1].ina.fallback_Bps = 10;
+  r = analytical::solve(p);
+  EXPECT_NEAR(r.jobs[1].finish_s, 2 + 3.6 * 0.5, 1e-12);
 }
 
 }  // namespace

@@ -1,0 +1,111 @@
+// The analytical fidelity level ("fidelity": "analytical") against exact: where every job runs
+// alone it must time it as exact does (the flow model is SimGrid's); with contention it is an
+// approximation whose error scripts/fidelity_error.py measures (ctest scripts/fidelity_error
+// checks it against the committed table). Here: the lone-job agreement on shipped scenarios,
+// the summary's expected error and phase counts, `until`.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "scenario/json_node.hpp"
+#include "sim_fixture.hpp"
+#include "training/analytical_error.hpp"
+#include "validation/record.hpp"
+
+namespace cs {
+namespace {
+
+using nlohmann::json;
+
+// SimGrid advances flows in doubles with its own precision (maxmin/precision 1e-5 applies to
+// the solver's bookkeeping, not the shares of a lone job's symmetric flows); measured agreement
+// is 1e-13 relative, and 1e-9 leaves a margin while still catching any modelling difference.
+constexpr double lone_tolerance = 1e-9;
+
+json fidelity(json s, const char* level) {
+  s["fidelity"] = level;
+  return s;
+}
+
+TEST(AnalyticalFidelity, TimesEveryLoneJobAsExactDoes) {
+  // Shipped scenarios whose jobs never share a link or host while both run: PS, sharded PS,
+  // ring, THC with its proxy trained every round.
+  for (const char* rel : {"quickstart.json", "training/sharded_ps.json", "training/two_tier_contention.json", "thc/ps_vgg16.json"}) {
+    const std::string file = std::string(CLUSTERSIM_SOURCE_DIR) + "/scenarios/" + rel;
+    const json s = read_json_file(file);
+    const auto a = testing::simulate(fidelity(s, "exact"), file), b = testing::simulate(fidelity(s, "analytical"), file);
+    double worst = 0;
+    for (const char* key : {"jct_mean_s", "jct_max_s", "makespan_s", "iteration_time_mean_s", "simulated_time_s", "energy_j",
+                            "network_payload_bytes"}) {
+      const double x = a.metrics[key].get<double>(), y = b.metrics[key].get<double>();
+      const double err = x == 0 ? std::abs(y) : std::abs(y - x) / std::abs(x);
+      worst = std::max(worst, err);
+      EXPECT_LE(err, lone_tolerance) << rel << ": " << key << " exact " << x << ", analytical " << y;
+    }
+    EXPECT_EQ(a.metrics["iterations_completed"], b.metrics["iterations_completed"]) << rel;
+    if (a.metrics.contains("time_to_accuracy_s"))
+      EXPECT_NEAR(b.metrics["time_to_accuracy_s"].get<double>(), a.metrics["time_to_accuracy_s"].get<double>(),
+                  lone_tolerance * a.metrics["time_to_accuracy_s"].get<double>())
+          << rel;
+    // Every link carries the same bytes.
+    const auto la = testing::csv_rows(a.csv.at("links")), lb = testing::csv_rows(b.csv.at("links"));
+    ASSERT_EQ(la.size(), lb.size());
+    for (size_t r = 1; r < la.size(); ++r)
+      EXPECT_NEAR(testing::csv_number(lb, r, "bytes"), testing::csv_number(la, r, "bytes"), 1e-12 * std::max(1.0, testing::csv_number(la, r, "bytes")))
+          << rel << " " << la[r][0];
+    validation::check("", "every job's timing, analytical vs exact", "same run (jobs alone on their links)", rel, 0, worst,
+                      lone_tolerance);
+  }
+}
+
+TEST(AnalyticalFidelity, NamesItsExpectedErrorAndCountsPhases) {
+  // Two ring jobs and a PS job on a two-tier fabric, sharing the spine: a "mixed" two_tier run.
+  json s = {{"name", "mix"},
+            {"fidelity", "analytical"},
+            {"platform",
+             {{"topology", "two_tier"},
+              {"racks", 2},
+              {"hosts_per_rack", 4},
+              {"host", {{"speed", "1Tf"}}},
+              {"link", {{"bandwidth", "10Gbps"}, {"latency", "2us"}}},
+              {"uplink", {{"bandwidth", "10Gbps"}, {"latency", "2us"}}}}},
+            {"workload",
+             {{"kind", "training"},
+              {"jobs",
+               {{{"name", "a"}, {"aggregation", "ring"}, {"workers", {"host0", "host4"}}, {"gradient_size", "10MB"}, {"iterations", 5}, {"compute", "5ms"}},
+                {{"name", "b"}, {"aggregation", "ring"}, {"workers", {"host1", "host5"}}, {"gradient_size", "10MB"}, {"iterations", 5}, {"compute", "5ms"}, {"arrival", "10ms"}},
+                {{"name", "c"}, {"aggregation", "ps"}, {"workers", {"host2", "host6"}}, {"servers", {"host3"}}, {"gradient_size", "10MB"}, {"iterations", 5}, {"compute", "5ms"}}}}}}};
+  const auto r = testing::simulate(s);
+  const auto e = expected_error("two_tier", "mixed");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(r.metrics["expected_jct_error_mean"].get<double>(), e->mean_abs);
+  EXPECT_EQ(r.metrics["expected_jct_error_worst"].get<double>(), e->worst_abs);
+  EXPECT_EQ(r.metrics["expected_jct_error_bias"].get<double>(), e->bias);
+  // Phases: [0, 10 ms) with a and c, then a, b and c until the first finishes, and so on.
+  EXPECT_GE(r.metrics["analytical_phases"].get<long long>(), 3);
+  EXPECT_EQ(r.metrics["jobs_completed"].get<long long>(), 3);
+  // The same metrics as exact, apart from the analytical level's own.
+  const auto x = testing::simulate(fidelity(s, "exact"));
+  for (const auto& [key, value] : x.metrics.items()) EXPECT_TRUE(r.metrics.contains(key)) << key;
+  // Sharing the spine slows b and a below their lone times, as in exact.
+  EXPECT_GT(r.metrics["jct_max_s"].get<double>(), 5 * 0.005);
+}
+
+TEST(AnalyticalFidelity, UntilEndsTheRunThereWithTheIterationsEndedBefore) {
+  const std::string file = std::string(CLUSTERSIM_SOURCE_DIR) + "/scenarios/quickstart.json";
+  json s = fidelity(read_json_file(file), "analytical");
+  s["until"] = "5s";
+  const auto r = testing::simulate(s, file);
+  EXPECT_DOUBLE_EQ(r.metrics["simulated_time_s"].get<double>(), 5.0);
+  const auto rows = testing::csv_rows(r.csv.at("iterations"));
+  ASSERT_GT(rows.size(), 1u);
+  for (size_t i = 1; i < rows.size(); ++i) EXPECT_LE(testing::csv_number(rows, i, "end_s"), 5.0);
+  s["fidelity"] = "exact";
+  const auto x = testing::simulate(s, file);
+  EXPECT_EQ(r.metrics["iterations_completed"], x.metrics["iterations_completed"]);
+  EXPECT_EQ(r.metrics["jobs_completed"], x.metrics["jobs_completed"]);
+}
+
+}  // namespace
+}  // namespace cs
