@@ -303,8 +303,11 @@ Result solve(const Problem& p) {
       }
       const double p0 = progress[j], total = double(job.iterations);
       const double compute_first = !job.stages.empty() && job.stages[0].kind == Stage::Kind::compute ? r.stage_s[0] : 0.0;
-      // Iterations ending in this phase: k = floor(p0) + 1, ..., each at now + (k - p0) T.
-      for (double k = std::floor(p0 + 1e-9) + 1; k <= total; k += 1) {
+      // Iterations ending in this phase: the next unrecorded one k, k + 1, ..., each at
+      // now + (k - p0) T. Counting from the records (not from p0, which carries rounding)
+      // keeps a job whose progress rounds to an integer from stalling just short of it.
+      const double recorded_before = double(result.jobs[j].iterations.size());
+      for (double k = recorded_before + 1; k <= total; k += 1) {
         double end = now + (k - p0) * r.iteration_s;
         if (end > next * (1 + 1e-12) + 1e-15) break;
         end = std::min(end, next);
@@ -313,7 +316,7 @@ Result solve(const Problem& p) {
         iteration_start[j] = end;
       }
       const double recorded = double(result.jobs[j].iterations.size());
-      progress[j] = std::min(total, std::max(recorded, p0 + (next - now) / r.iteration_s));
+      progress[j] = std::clamp(p0 + (next - now) / r.iteration_s, recorded, std::min(total, recorded + 1));
       if (recorded == total) result.jobs[j].finish_s = result.jobs[j].iterations.back().end_s;
       else still.push_back(j);
     }

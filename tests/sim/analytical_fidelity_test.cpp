@@ -92,6 +92,35 @@ TEST(AnalyticalFidelity, NamesItsExpectedErrorAndCountsPhases) {
   EXPECT_GT(r.metrics["jct_max_s"].get<double>(), 5 * 0.005);
 }
 
+TEST(AnalyticalFidelity, FinishesSixteenRingsSharingAFabricNoFasterThanAlone) {
+  // bench/scale.py's 256-host case: 16 ring jobs of 16 workers placed at random on a two-tier
+  // fabric (a phase ended with a job's progress a rounding short of its last iteration and
+  // the model once stalled there). Every job completes every iteration, none faster than the
+  // same ring alone: compute + 2 (n - 1) (path latency + G / n / host link), the host links
+  // being its bottleneck.
+  json jobs = json::array();
+  for (int i = 0; i < 16; ++i)
+    jobs.push_back({{"name", "j" + std::to_string(i)}, {"gradient_size", "100MB"}, {"aggregation", "ring"}, {"workers", 16},
+                    {"iterations", 20}, {"compute", "20ms"}});
+  const json s = {{"name", "scale256"},
+                  {"fidelity", "analytical"},
+                  {"platform",
+                   {{"topology", "two_tier"},
+                    {"racks", 16},
+                    {"hosts_per_rack", 16},
+                    {"host", {{"speed", "100Tf"}}},
+                    {"link", {{"bandwidth", "25Gbps"}, {"latency", "2us"}}},
+                    {"uplink", {{"bandwidth", "100Gbps"}, {"latency", "5us"}}}}},
+                  {"policies", {{"placement", "random"}}},
+                  {"workload", {{"kind", "training"}, {"jobs", jobs}}}};
+  const auto r = testing::simulate(s);
+  EXPECT_EQ(r.metrics["jobs_completed"].get<long long>(), 16);
+  EXPECT_EQ(r.metrics["iterations_completed"].get<long long>(), 16 * 20);
+  const double alone = 20 * (0.02 + 2 * 15 * (2 * 2e-6 + 100e6 / 16 / (25e9 / 8)));
+  const auto rows = testing::csv_rows(r.csv.at("jobs"));
+  for (size_t i = 1; i < rows.size(); ++i) EXPECT_GE(testing::csv_number(rows, i, "jct_s"), alone * (1 - 1e-12)) << rows[i][0];
+}
+
 TEST(AnalyticalFidelity, UntilEndsTheRunThereWithTheIterationsEndedBefore) {
   const std::string file = std::string(CLUSTERSIM_SOURCE_DIR) + "/scenarios/quickstart.json";
   json s = fidelity(read_json_file(file), "analytical");
