@@ -10,9 +10,9 @@ namespace cs::analytical {
 namespace {
 
 constexpr double inf = std::numeric_limits<double>::infinity();
-// Fixed point of iteration times and duty cycles: stop when no job's iteration time moves by
-// more than this (relative), or after kMaxRounds rounds.
-constexpr double kConverged = 1e-10;
+// Fixed point of iteration times and duty cycles, by damped Gauss-Seidel rounds (plain Jacobi
+// rounds oscillate at the 1% level where max-min bottlenecks switch), until no job's iteration
+// time moves by more than Problem::fixed_point_tolerance in a round, or kMaxRounds rounds.
 constexpr int kMaxRounds = 200;
 
 using Weights = std::vector<std::pair<std::uint32_t, double>>;  // (host, share of a core), sorted
@@ -26,6 +26,7 @@ struct ChannelClaim {
 using Claims = std::vector<ChannelClaim>;  // sorted by channel
 
 struct Running {
+  explicit Running(size_t j) : job(j) {}
   size_t job;
   double slots = inf;               // INA: aggregator slots held
   std::vector<double> stage_s;      // this phase: each stage's duration, repeats included
@@ -117,28 +118,52 @@ double weight_on(const Weights& w, std::uint32_t c) {
   return it != w.end() && it->first == c ? it->second : 0.0;
 }
 
-// Each running job's stage durations and iteration time, solved together.
+// Each running job's stage durations and iteration time, solved together. A job that ran in the
+// previous phase starts from its solution there (phases differ by one job or one capacity, so
+// the fixed point moves little); a new one from its time alone.
 void solve_phase(const Problem& p, std::vector<Running>& running, long long& solves) {
+  auto alone = [&](Running& r) {
+    const Job& job = p.jobs[r.job];
+    const double cap = std::isfinite(r.slots) ? std::max(r.slots * job.ina.Bps_per_slot, job.ina.fallback_Bps) : inf;
+    r.stage_s.resize(job.stages.size());
+    for (size_t s = 0; s < job.stages.size(); ++s) r.stage_s[s] = stage_seconds(p, job.stages[s], cap, {}, {}, solves);
+    r.iteration_s = std::accumulate(r.stage_s.begin(), r.stage_s.end(), 0.0);
+    r.claims = claims_of(p, job, r);
+    r.cpu = cpu_of(job, r);
+  };
+  for (auto& r : running)
+    if (r.stage_s.empty()) alone(r);
+  {  // alone on every channel and host: each job's time alone is the answer
+    bool shared = false;
+    std::vector<int> users(p.channels.size(), 0), computing(p.host_cores.size(), 0);
+    for (const auto& r : running) {
+      for (const auto& x : r.claims) shared |= ++users[x.channel] > 1;
+      for (const auto& [h, x] : r.cpu) shared |= ++computing[h] > 1;
+    }
+    if (!shared) {
+      for (auto& r : running) alone(r);  // a warm start may hold another phase's memory or load
+      return;
+    }
+  }
   std::vector<double> weight(p.channels.size(), 0.0), Bps(p.channels.size(), 0.0), cores(p.host_cores.size(), 0.0);
   std::vector<std::uint32_t> dirty, dirty_hosts;
-  for (int round = 0; round < kMaxRounds; ++round) {
-    // Competitors' claims from the previous round (none in the first: each job as if alone).
+  for (int round = 1; round <= kMaxRounds; ++round) {
+    // Every job's claims from the previous round.
     for (auto c : dirty) weight[c] = Bps[c] = 0;
     for (auto h : dirty_hosts) cores[h] = 0;
     dirty.clear();
     dirty_hosts.clear();
-    if (round > 0)
-      for (const auto& r : running) {
-        for (const auto& x : r.claims) {
-          if (weight[x.channel] == 0 && Bps[x.channel] == 0) dirty.push_back(x.channel);
-          weight[x.channel] += x.weight;
-          Bps[x.channel] += x.Bps;
-        }
-        for (const auto& [h, x] : r.cpu) {
-          if (cores[h] == 0) dirty_hosts.push_back(h);
-          cores[h] += x;
-        }
+    for (const auto& r : running) {
+      for (const auto& x : r.claims) {
+        if (weight[x.channel] == 0 && Bps[x.channel] == 0) dirty.push_back(x.channel);
+        weight[x.channel] += x.weight;
+        Bps[x.channel] += x.Bps;
       }
+      for (const auto& [h, x] : r.cpu) {
+        if (cores[h] == 0) dirty_hosts.push_back(h);
+        cores[h] += x;
+      }
+    }
     double moved = 0;
     for (auto& r : running) {
       const Job& job = p.jobs[r.job];
@@ -149,33 +174,24 @@ void solve_phase(const Problem& p, std::vector<Running>& running, long long& sol
       const HostLoad cpu_bg = [&](std::uint32_t h) { return std::max(0.0, cores[h] - weight_on(r.cpu, h)); };
       const double cap = std::isfinite(r.slots) ? std::max(r.slots * job.ina.Bps_per_slot, job.ina.fallback_Bps) : inf;
       std::vector<double> stage_s(job.stages.size());
-      for (size_t s = 0; s < job.stages.size(); ++s)
-        stage_s[s] = round > 0 ? stage_seconds(p, job.stages[s], cap, bg, cpu_bg, solves)
-                               : stage_seconds(p, job.stages[s], cap, {}, {}, solves);
-      double t = std::accumulate(stage_s.begin(), stage_s.end(), 0.0);
-      if (round > 1) {  // damped: competitors' claims and iteration times chase each other
-        for (size_t s = 0; s < stage_s.size(); ++s) stage_s[s] = 0.5 * (stage_s[s] + r.stage_s[s]);
-        t = std::accumulate(stage_s.begin(), stage_s.end(), 0.0);
-      }
-      if (round > 0 && std::isfinite(t) && std::isfinite(r.iteration_s))
-        moved = std::max(moved, std::abs(t - r.iteration_s) / std::max(t, 1e-300));
+      for (size_t s = 0; s < job.stages.size(); ++s) stage_s[s] = stage_seconds(p, job.stages[s], cap, bg, cpu_bg, solves);
+      if (round > 1)  // damped: competitors' claims and iteration times chase each other
+        for (size_t s = 0; s < stage_s.size(); ++s)
+          if (std::isfinite(r.stage_s[s])) stage_s[s] = 0.5 * (stage_s[s] + r.stage_s[s]);
+      const double t = std::accumulate(stage_s.begin(), stage_s.end(), 0.0);
+      if (std::isfinite(t) && std::isfinite(r.iteration_s)) moved = std::max(moved, std::abs(t - r.iteration_s) / std::max(t, 1e-300));
+      else if (std::isfinite(t) != std::isfinite(r.iteration_s)) moved = inf;
       r.stage_s = std::move(stage_s);
       r.iteration_s = t;
+      // Gauss-Seidel: the jobs after it in this round see its new claims.
+      for (const auto& x : r.claims) weight[x.channel] -= x.weight, Bps[x.channel] -= x.Bps;
+      for (const auto& [h, x] : r.cpu) cores[h] -= x;
+      r.claims = claims_of(p, job, r);
+      r.cpu = cpu_of(job, r);
+      for (const auto& x : r.claims) weight[x.channel] += x.weight, Bps[x.channel] += x.Bps;
+      for (const auto& [h, x] : r.cpu) cores[h] += x;
     }
-    for (auto& r : running) {
-      r.claims = claims_of(p, p.jobs[r.job], r);
-      r.cpu = cpu_of(p.jobs[r.job], r);
-    }
-    if (round > 0 && moved < kConverged) break;
-    bool shared = false;  // alone on every channel: the first round is the answer
-    if (round == 0) {
-      std::vector<int> users(p.channels.size(), 0), computing(p.host_cores.size(), 0);
-      for (const auto& r : running) {
-        for (const auto& x : r.claims) shared |= ++users[x.channel] > 1;
-        for (const auto& [h, x] : r.cpu) shared |= ++computing[h] > 1;
-      }
-      if (!shared) break;
-    }
+    if (moved < p.fixed_point_tolerance) break;
   }
 }
 
@@ -260,6 +276,7 @@ Result solve(const Problem& p) {
   std::stable_sort(arrivals.begin(), arrivals.end(), [&](size_t a, size_t b) { return p.jobs[a].arrival_s < p.jobs[b].arrival_s; });
   std::vector<double> progress(n, 0.0), iteration_start(n, 0.0);
   std::vector<char> holding(n, 0);
+  std::vector<Running> previous(n, Running(size_t(-1)));  // by job: its solution in the last phase
   std::vector<size_t> running;
   Problem current = p;  // channels change with the traces
   size_t next_arrival = 0, next_change = 0;
@@ -283,12 +300,13 @@ Result solve(const Problem& p) {
     double next = std::min(horizon, next_arrival < n ? p.jobs[arrivals[next_arrival]].arrival_s : inf);
     if (next_change < p.changes.size()) next = std::min(next, p.changes[next_change].time_s);
     std::vector<Running> phase;
-    for (size_t j : running) phase.push_back({j});
+    for (size_t j : running) phase.push_back(previous[j].job == j ? previous[j] : Running(j));
     allocate_memory(current, phase, progress, holding);
     if (!phase.empty()) {
       solve_phase(current, phase, result.solves);
       ++result.phases;
     }
+    for (const auto& r : phase) previous[r.job] = r;
     for (const auto& r : phase)
       if (std::isfinite(r.iteration_s))
         next = std::min(next, now + (double(p.jobs[r.job].iterations) - progress[r.job]) * r.iteration_s);

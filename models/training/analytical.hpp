@@ -81,6 +81,9 @@ struct Problem {
   };
   std::vector<Change> changes;
   double horizon_s = 0;  // > 0: stop there (`until`)
+  // The fixed point of jobs sharing links stops when no iteration time moves by more than this
+  // (relative) in a round: two orders below the level's own error (docs/fidelity.md).
+  double fixed_point_tolerance = 1e-4;
 };
 
 struct Iteration {

@@ -29,15 +29,19 @@ class Routes {
       for (const auto& hop : tree_->path(a, b)) path.forward.push_back(std::uint32_t(2 * hop.link + (hop.up ? 0 : 1)));
       for (const auto& hop : tree_->path(b, a)) path.backward.push_back(std::uint32_t(2 * hop.link + (hop.up ? 0 : 1)));
       p_.paths.push_back(std::move(path));
+      ends_.push_back({a, b});
     }
     return it->second;
   }
+  // Path id -> (from, to) node.
+  const std::vector<std::pair<size_t, size_t>>& ends() const { return ends_; }
 
  private:
   const Topology& topo_;
   analytical::Problem& p_;
   std::optional<TreeShape> tree_;
   std::map<std::pair<size_t, size_t>, std::uint32_t> ids_;
+  std::vector<std::pair<size_t, size_t>> ends_;
 };
 
 Stage compute(double seconds, std::vector<std::uint32_t> hosts) {
@@ -72,7 +76,8 @@ analytical::MemoryPolicy memory_policy(SwitchAllocation a) {
 
 }  // namespace
 
-analytical::Problem analytical_problem(const RunContext& ctx, const TrainingState& state) {
+analytical::Problem analytical_problem(const RunContext& ctx, const TrainingState& state,
+                                       std::vector<std::pair<size_t, size_t>>* path_ends) {
   const Scenario& s = ctx.scenario;
   const Topology& topo = s.platform.topology;
   analytical::Problem p;
@@ -222,29 +227,19 @@ analytical::Problem analytical_problem(const RunContext& ctx, const TrainingStat
     }
     p.jobs.push_back(std::move(job));
   }
+  if (path_ends) *path_ends = routes.ends();
   return p;
 }
 
 analytical::Result run_analytical(RunContext& ctx, TrainingState& state) {
-  analytical::Problem p = analytical_problem(ctx, state);
+  std::vector<std::pair<size_t, size_t>> path_ends;
+  analytical::Problem p = analytical_problem(ctx, state, &path_ends);
   analytical::Result result = analytical::solve(p);
   const Topology& topo = ctx.scenario.platform.topology;
-  // Path id -> (from, to) host, for the link counters.
-  std::vector<std::pair<sg4::Host*, sg4::Host*>> ends(p.paths.size());
-  for (size_t i = 0; i < p.paths.size(); ++i) {
-    const auto& fwd = p.paths[i].forward;
-    if (fwd.empty()) continue;
-    auto node_of = [&](std::uint32_t ch, bool from) {
-      const TopologyLink& l = topo.links[ch / 2];
-      const bool up = ch % 2 == 0;
-      return ctx.platform.hosts[(up == from) ? l.a : l.b];
-    };
-    ends[i] = {node_of(fwd.front(), true), node_of(fwd.back(), false)};
-  }
   for (size_t j = 0; j < p.jobs.size(); ++j) {
     const JobSpec& spec = state.workload.jobs[j];
     const auto& r = result.jobs[j];
-    if (!r.iterations.empty() || r.finish_s >= 0) state.jobs[j].start_s = spec.arrival_s;
+    if (spec.arrival_s <= result.end_s) state.jobs[j].start_s = spec.arrival_s;  // started, if it arrived before the end
     CompressedJob* c = state.compressed.empty() ? nullptr : state.compressed[j].get();
     double aggregation_s = 0;
     if (c && spec.aggregation == AggregationKind::parameter_server)
@@ -269,7 +264,8 @@ analytical::Result run_analytical(RunContext& ctx, TrainingState& state) {
         continue;
       }
       for (const auto& t : stage.transfers)
-        if (ends[t.path].first) ctx.traffic.add(ends[t.path].first, ends[t.path].second, t.bytes, done * (unsigned long long)stage.repeat);
+        ctx.traffic.add(ctx.platform.hosts[path_ends[t.path].first], ctx.platform.hosts[path_ends[t.path].second], t.bytes,
+                        done * (unsigned long long)stage.repeat);
     }
   }
   // The engine's clock ends where the model's run ends (or at `until`, which stops the engine).

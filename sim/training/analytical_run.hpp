@@ -10,8 +10,10 @@
 
 namespace cs {
 
-// The problem the model solves for this run (exposed for tests and the error table).
-analytical::Problem analytical_problem(const RunContext& ctx, const TrainingState& state);
+// The problem the model solves for this run; `path_ends`, if given, receives each path's
+// (from, to) topology nodes.
+analytical::Problem analytical_problem(const RunContext& ctx, const TrainingState& state,
+                                       std::vector<std::pair<size_t, size_t>>* path_ends = nullptr);
 
 // Solves, records into `state` and `ctx`, and starts one actor that sleeps until the run's
 // end, so the engine's clock (simulated_time_s, `until`) is the model's. Returns the solution.

@@ -112,6 +112,8 @@ TEST(FastForward, AgreesWithExactOnEveryShippedTrainingScenario) {
     if ((rel.starts_with("ina/") || rel == "thc/ina_resnet50.json") && rel != "ina/sweep_base.json" &&
         rel != "ina/two_tier_racks.json")
       continue;
+    // Paper-scale scenarios are what exact cannot run in time (hours): they ship at analytical.
+    if (rel.starts_with("paper_scale/")) continue;
     without_energy(s);
     const Comparison c = compare(s, file, rel);
     ++compared;
