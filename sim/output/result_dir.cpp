@@ -4,6 +4,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <system_error>
 #include <unistd.h>
@@ -73,6 +75,28 @@ void make_directories(const fs::path& dir) {
 
 }  // namespace
 
+std::vector<std::string> previous_result_files(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  const fs::path summary = fs::path(dir) / "summary.json";
+  if (!fs::is_regular_file(summary, ec)) return names;
+  std::ifstream in(summary);
+  const auto doc = nlohmann::json::parse(in, nullptr, false);
+  if (!doc.is_object() || !doc.contains("clustersim")) return names;
+  // A name of ours is a plain file name (no folder part): a tampered summary cannot reach out.
+  auto ours = [](const nlohmann::json& v) {
+    if (!v.is_string()) return false;
+    const std::string n = v.get<std::string>();
+    return !n.empty() && n.find('/') == std::string::npos && n != "." && n != ".." &&
+           (n == "trace.json" || (n.size() > 4 && n.ends_with(".csv")));
+  };
+  if (doc.contains("files") && doc["files"].is_array())
+    for (const auto& f : doc["files"])
+      if (ours(f)) names.push_back(f.get<std::string>());
+  if (doc.contains("trace") && ours(doc["trace"])) names.push_back(doc["trace"].get<std::string>());
+  return names;
+}
+
 void write_result_dir(const std::string& dir, const std::string& summary_json, const std::vector<Table>& tables,
                       const std::string& trace_json, const std::string& extra_path, const std::string& extra_content) {
   make_directories(dir);
@@ -82,17 +106,14 @@ void write_result_dir(const std::string& dir, const std::string& summary_json, c
   if (!trace_json.empty()) staging.stage(fs::path(dir) / "trace.json", trace_json);
   if (!extra_path.empty()) staging.stage(extra_path, extra_content);
   staging.stage(fs::path(dir) / "summary.json", summary_json);
-  // Everything is written: a previous run's files go now. Its summary first, so that a failure
-  // below leaves no summary claiming the new CSVs; then its trace and CSVs, so that none this run
-  // does not write stays behind. CSVs only where a summary shows the folder holds a result: a
-  // user's own CSVs in a folder given as --out are not ours to delete.
+  // Everything is written: a previous run's files go now, so that none this run does not write
+  // stays behind. Only the files its summary lists as its own ("files", "trace"): anything else
+  // in the folder is the user's. Its summary first, so that a failure below leaves no summary
+  // claiming files that are gone.
+  const std::vector<std::string> previous = previous_result_files(dir);
   std::error_code ignored;
-  const bool previous_result = fs::exists(fs::path(dir) / "summary.json", ignored);
   fs::remove(fs::path(dir) / "summary.json", ignored);
-  fs::remove(fs::path(dir) / "trace.json", ignored);
-  if (previous_result)
-    for (const auto& entry : fs::directory_iterator(dir, ignored))
-      if (entry.is_regular_file(ignored) && entry.path().extension() == ".csv") fs::remove(entry.path(), ignored);
+  for (const auto& name : previous) fs::remove(fs::path(dir) / name, ignored);
   staging.commit();
 }
 

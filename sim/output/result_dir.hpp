@@ -1,7 +1,8 @@
 #pragma once
 // Writes a run's files so that a reader never sees a half-written result: every file goes
 // to a temporary name first, and only when every one is written in full are they renamed into
-// place, summary.json last, so its presence means the run is complete. A failed write (a full
+// place, summary.json last, so its presence means the run is complete. A previous result in the
+// folder is replaced: its own files (those its summary lists) go, nothing else does. A failed write (a full
 // disk) removes every temporary it made and throws std::runtime_error with a one-line message.
 #include <string>
 #include <vector>
@@ -15,6 +16,10 @@ namespace cs {
 void write_result_dir(const std::string& dir, const std::string& summary_json, const std::vector<Table>& tables,
                       const std::string& trace_json = {}, const std::string& extra_path = {},
                       const std::string& extra_content = {});
+// A previous run's own files in `dir`, as its summary.json lists them ("files", "trace"); empty
+// when the folder holds no clustersim result. Plain names only.
+std::vector<std::string> previous_result_files(const std::string& dir);
+
 // One file, through a temporary name, for outputs that live outside a result directory.
 void write_file_atomically(const std::string& path, const std::string& content);
 

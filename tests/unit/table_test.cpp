@@ -71,3 +71,24 @@ TEST(ResultDir, OldSummaryGoesFirstAndNewSummaryLast) {
   EXPECT_FALSE(fs::exists(dir / "summary.json"));
   EXPECT_EQ(read(dir / "jobs.csv"), "x\n");
 }
+
+TEST(ResultDir, ReplacesOnlyThePreviousRunsOwnFiles) {
+  // A previous result lists its files; the folder also holds the user's own CSV, and the summary
+  // names a file outside the folder (tampered): only the listed plain names may go.
+  fs::path dir = fresh_dir("replace") / "out";
+  fs::create_directories(dir);
+  std::ofstream(dir / "summary.json") << R"({"clustersim": {}, "files": ["jobs.csv", "iterations.csv", "../outside.csv"], "trace": "trace.json"})";
+  for (const char* name : {"jobs.csv", "iterations.csv", "trace.json", "notes.csv"}) std::ofstream(dir / name) << "old\n";
+  std::ofstream(dir.parent_path() / "outside.csv") << "keep\n";
+  Table jobs{.name = "jobs", .columns = {"x"}, .rows = {}};
+  write_result_dir(dir.string(), "{\"clustersim\": {}, \"files\": [\"jobs.csv\"]}\n", {jobs});
+  EXPECT_EQ(read(dir / "jobs.csv"), "x\n");
+  EXPECT_FALSE(fs::exists(dir / "iterations.csv"));  // the previous run's, not written this time
+  EXPECT_FALSE(fs::exists(dir / "trace.json"));
+  EXPECT_EQ(read(dir / "notes.csv"), "old\n");  // the user's
+  EXPECT_EQ(read(dir.parent_path() / "outside.csv"), "keep\n");
+  // A summary clustersim did not write (no "clustersim" object) vouches for nothing.
+  std::ofstream(dir / "summary.json") << R"({"files": ["notes.csv"]})";
+  write_result_dir(dir.string(), "{\"clustersim\": {}, \"files\": [\"jobs.csv\"]}\n", {jobs});
+  EXPECT_EQ(read(dir / "notes.csv"), "old\n");
+}
