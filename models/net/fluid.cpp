@@ -26,57 +26,75 @@ std::vector<double> max_min(std::span<const Variable> variables, std::span<const
   constexpr double inf = std::numeric_limits<double>::infinity();
   const size_t n = variables.size();
   std::vector<double> value(n, -1);
+  // Scratch reused across calls (the analytical level makes millions of small solves).
+  struct Scratch {
+    std::vector<std::uint32_t> touched;
+    std::vector<double> remaining, usage;
+    std::vector<Claim> outside;
+    std::vector<size_t> open_on, first;  // first[v]: variable v's first entry
+    std::vector<char> saturated;
+    struct Entry {
+      std::uint32_t var, channel;  // channel: local index into touched
+      double weight;
+    };
+    std::vector<Entry> entries;
+  };
+  thread_local Scratch sc;
   // The channels the variables cross, compacted: a phase touches a few of a fabric's links.
-  std::vector<std::uint32_t> touched;
+  auto& touched = sc.touched;
+  touched.clear();
   for (const auto& v : variables)
     for (const Usage& u : v.usage)
       if (u.weight > 0) touched.push_back(u.channel);
   std::sort(touched.begin(), touched.end());
   touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
   const size_t m = touched.size();
-  auto local = [&](std::uint32_t c) { return size_t(std::lower_bound(touched.begin(), touched.end(), c) - touched.begin()); };
-  std::vector<double> remaining(m), usage(m, 0.0);
-  std::vector<Claim> outside(m, Claim{0, 0});
-  std::vector<std::vector<std::uint32_t>> on(m);
-  std::vector<size_t> open_on(m, 0);
-  std::vector<char> saturated(m, 0);
+  auto local = [&](std::uint32_t c) { return std::uint32_t(std::lower_bound(touched.begin(), touched.end(), c) - touched.begin()); };
+  sc.remaining.assign(m, 0.0);
+  sc.usage.assign(m, 0.0);
+  sc.outside.assign(m, Claim{0, 0});
+  sc.open_on.assign(m, 0);
+  sc.saturated.assign(m, 0);
   for (size_t k = 0; k < m; ++k) {
-    remaining[k] = channels[touched[k]].capacity_Bps;
-    if (background) outside[k] = background(touched[k]);
+    sc.remaining[k] = channels[touched[k]].capacity_Bps;
+    if (background) sc.outside[k] = background(touched[k]);
   }
   size_t open = 0;
-  std::vector<std::vector<std::pair<size_t, double>>> crossing(n);  // by variable: (local channel, weight)
+  sc.entries.clear();
+  sc.first.assign(n + 1, 0);
   for (size_t v = 0; v < n; ++v) {
+    sc.first[v] = sc.entries.size();
     for (const Usage& u : variables[v].usage)
       if (u.weight > 0) {
-        const size_t k = local(u.channel);
-        crossing[v].push_back({k, u.weight});
-        usage[k] += u.weight / variables[v].penalty;
-        on[k].push_back(std::uint32_t(v));
-        ++open_on[k];
+        const std::uint32_t k = local(u.channel);
+        sc.entries.push_back({std::uint32_t(v), k, u.weight});
+        sc.usage[k] += u.weight / variables[v].penalty;
+        ++sc.open_on[k];
       }
-    if (crossing[v].empty()) value[v] = variables[v].bound_Bps;  // shares nothing: only its bound holds it
+    if (sc.entries.size() == sc.first[v]) value[v] = variables[v].bound_Bps;  // shares nothing: only its bound holds it
     else ++open;
   }
+  sc.first[n] = sc.entries.size();
   auto fix = [&](size_t v, double x) {
     value[v] = x;
     --open;
-    for (auto [k, w] : crossing[v]) {
-      remaining[k] = std::max(0.0, remaining[k] - w * x);
-      usage[k] -= w / variables[v].penalty;
-      --open_on[k];
+    for (size_t e = sc.first[v]; e < sc.first[v + 1]; ++e) {
+      const auto& en = sc.entries[e];
+      sc.remaining[en.channel] = std::max(0.0, sc.remaining[en.channel] - en.weight * x);
+      sc.usage[en.channel] -= en.weight / variables[v].penalty;
+      --sc.open_on[en.channel];
     }
   };
   while (open > 0) {
     double level = inf;
     size_t channel = m, bounded = n;
     for (size_t k = 0; k < m; ++k) {
-      if (saturated[k] || open_on[k] == 0 || usage[k] <= 0) continue;
+      if (sc.saturated[k] || sc.open_on[k] == 0 || sc.usage[k] <= 0) continue;
       // usage L + min(weight L, cap) = remaining: below the cap both grow with L; past it the
       // competitors hold at their cap.
-      const Claim& o = outside[k];
-      double l = remaining[k] / (usage[k] + o.weight);
-      if (o.weight * l > o.cap_Bps) l = std::max(0.0, remaining[k] - o.cap_Bps) / usage[k];
+      const Claim& o = sc.outside[k];
+      double l = sc.remaining[k] / (sc.usage[k] + o.weight);
+      if (o.weight * l > o.cap_Bps) l = std::max(0.0, sc.remaining[k] - o.cap_Bps) / sc.usage[k];
       if (l < level) level = l, channel = k;
     }
     for (size_t v = 0; v < n; ++v)
@@ -87,9 +105,11 @@ std::vector<double> max_min(std::span<const Variable> variables, std::span<const
       continue;
     }
     if (channel == m) break;
-    saturated[channel] = 1;
-    for (auto v : on[channel])
-      if (value[v] < 0) fix(v, level / variables[v].penalty);
+    sc.saturated[channel] = 1;
+    for (size_t e = 0; e < sc.entries.size(); ++e) {
+      const auto& en = sc.entries[e];
+      if (en.channel == channel && value[en.var] < 0) fix(en.var, level / variables[en.var].penalty);
+    }
   }
   for (auto& x : value)
     if (x < 0) x = inf;

@@ -33,6 +33,9 @@ struct Running {
   double iteration_s = 0;
   Claims claims;                    // on each channel it uses
   Weights cpu;                      // its computations' time-averaged share of a core, per host
+  // What it competed with when last solved (competitors' weight and throughput on each channel
+  // it uses, their cores on its hosts, its memory cap).
+  std::vector<double> seen;
 };
 
 using HostLoad = std::function<double(std::uint32_t host)>;  // competitors' share of its cores
@@ -165,6 +168,7 @@ void solve_phase(const Problem& p, std::vector<Running>& running, long long& sol
       }
     }
     double moved = 0;
+    std::vector<double> seen;
     for (auto& r : running) {
       const Job& job = p.jobs[r.job];
       const net::Background bg = [&](std::uint32_t c) {
@@ -173,6 +177,22 @@ void solve_phase(const Problem& p, std::vector<Running>& running, long long& sol
       };
       const HostLoad cpu_bg = [&](std::uint32_t h) { return std::max(0.0, cores[h] - weight_on(r.cpu, h)); };
       const double cap = std::isfinite(r.slots) ? std::max(r.slots * job.ina.Bps_per_slot, job.ina.fallback_Bps) : inf;
+      // Inputs within the tolerance of those it was last solved with: its answer stands (a
+      // departure far away leaves most jobs of a large fabric alone).
+      seen.clear();
+      for (const auto& x : r.claims) {
+        const net::Claim b = bg(x.channel);
+        seen.push_back(b.weight);
+        seen.push_back(b.cap_Bps);
+      }
+      for (const auto& [h, x] : r.cpu) seen.push_back(cpu_bg(h));
+      seen.push_back(cap);
+      if (seen.size() == r.seen.size() &&
+          std::equal(seen.begin(), seen.end(), r.seen.begin(), [&](double a, double b) {
+            return a == b || std::abs(a - b) <= p.fixed_point_tolerance * std::max(std::abs(a), std::abs(b));
+          }))
+        continue;
+      r.seen = seen;
       std::vector<double> stage_s(job.stages.size());
       for (size_t s = 0; s < job.stages.size(); ++s) stage_s[s] = stage_seconds(p, job.stages[s], cap, bg, cpu_bg, solves);
       if (round > 1)  // damped: competitors' claims and iteration times chase each other
