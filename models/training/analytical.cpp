@@ -64,16 +64,21 @@ double stage_seconds(const Problem& p, const Stage& s, double slot_cap_Bps, cons
   return seconds * double(s.repeat);
 }
 
-// A job's time-averaged claim on each channel: each flow of a stage counts for the share of the
-// iteration the stage lasts, with SimGrid's weight (1 / penalty; cross-traffic on the way back).
-Weights merge(Weights w) {
-  std::sort(w.begin(), w.end());
-  Weights merged;
-  for (const auto& [c, x] : w) {
-    if (!merged.empty() && merged.back().first == c) merged.back().second += x;
-    else merged.push_back({c, x});
+// Sorted by `less`, with entries of equal key summed by `add` into one.
+template <class T, class Less, class Key, class Add>
+std::vector<T> merged(std::vector<T> v, Less less, Key key, Add add) {
+  std::sort(v.begin(), v.end(), less);
+  std::vector<T> out;
+  for (const T& x : v) {
+    if (!out.empty() && key(out.back()) == key(x)) add(out.back(), x);
+    else out.push_back(x);
   }
-  return merged;
+  return out;
+}
+
+// A job's usable memory rate: its slots' worth, never below its PS fallback; no cap off INA.
+double memory_cap(const Job& job, const Running& r) {
+  return std::isfinite(r.slots) ? std::max(r.slots * job.ina.Bps_per_slot, job.ina.fallback_Bps) : inf;
 }
 
 Weights cpu_of(const Job& job, const Running& r) {
@@ -82,8 +87,12 @@ Weights cpu_of(const Job& job, const Running& r) {
   for (size_t s = 0; s < job.stages.size(); ++s)
     if (job.stages[s].kind == Stage::Kind::compute)
       for (auto h : job.stages[s].hosts) w.push_back({h, r.stage_s[s] / r.iteration_s});
-  return merge(std::move(w));
+  return merged(std::move(w), std::less<>(), [](const auto& x) { return x.first; },
+                [](auto& a, const auto& b) { a.second += b.second; });
 }
+
+// A job's time-averaged claim on each channel: each flow of a stage counts for the share of the
+// iteration the stage lasts, with SimGrid's weight (1 / penalty; cross-traffic on the way back).
 
 Claims claims_of(const Problem& p, const Job& job, const Running& r) {
   Claims w;
@@ -102,13 +111,9 @@ Claims claims_of(const Problem& p, const Job& job, const Running& r) {
         for (auto c : path.backward) w.push_back({c, share * p.network.crosstraffic / penalty, Bps * p.network.crosstraffic});
     }
   }
-  std::sort(w.begin(), w.end(), [](const auto& a, const auto& b) { return a.channel < b.channel; });
-  Claims merged;
-  for (const auto& x : w) {
-    if (!merged.empty() && merged.back().channel == x.channel) merged.back().weight += x.weight, merged.back().Bps += x.Bps;
-    else merged.push_back(x);
-  }
-  return merged;
+  return merged(std::move(w), [](const ChannelClaim& a, const ChannelClaim& b) { return a.channel < b.channel; },
+                [](const ChannelClaim& x) { return x.channel; },
+                [](ChannelClaim& a, const ChannelClaim& b) { a.weight += b.weight, a.Bps += b.Bps; });
 }
 
 ChannelClaim claim_on(const Claims& w, std::uint32_t c) {
@@ -127,7 +132,7 @@ double weight_on(const Weights& w, std::uint32_t c) {
 void solve_phase(const Problem& p, std::vector<Running>& running, long long& solves) {
   auto alone = [&](Running& r) {
     const Job& job = p.jobs[r.job];
-    const double cap = std::isfinite(r.slots) ? std::max(r.slots * job.ina.Bps_per_slot, job.ina.fallback_Bps) : inf;
+    const double cap = memory_cap(job, r);
     r.stage_s.resize(job.stages.size());
     for (size_t s = 0; s < job.stages.size(); ++s) r.stage_s[s] = stage_seconds(p, job.stages[s], cap, {}, {}, solves);
     r.iteration_s = std::accumulate(r.stage_s.begin(), r.stage_s.end(), 0.0);
@@ -176,7 +181,7 @@ void solve_phase(const Problem& p, std::vector<Running>& running, long long& sol
         return net::Claim{std::max(0.0, weight[c] - own.weight), std::max(0.0, Bps[c] - own.Bps)};
       };
       const HostLoad cpu_bg = [&](std::uint32_t h) { return std::max(0.0, cores[h] - weight_on(r.cpu, h)); };
-      const double cap = std::isfinite(r.slots) ? std::max(r.slots * job.ina.Bps_per_slot, job.ina.fallback_Bps) : inf;
+      const double cap = memory_cap(job, r);
       // Inputs within the tolerance of those it was last solved with: its answer stands (a
       // departure far away leaves most jobs of a large fabric alone).
       seen.clear();

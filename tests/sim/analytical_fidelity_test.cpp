@@ -23,6 +23,16 @@ using nlohmann::json;
 // is 1e-13 relative, and 1e-9 leaves a margin while still catching any modelling difference.
 constexpr double lone_tolerance = 1e-9;
 
+json two_tier(int racks, int per_rack, const char* speed, const char* link, const char* link_latency, const char* uplink,
+              const char* uplink_latency) {
+  return {{"topology", "two_tier"},
+          {"racks", racks},
+          {"hosts_per_rack", per_rack},
+          {"host", {{"speed", speed}}},
+          {"link", {{"bandwidth", link}, {"latency", link_latency}}},
+          {"uplink", {{"bandwidth", uplink}, {"latency", uplink_latency}}}};
+}
+
 json fidelity(json s, const char* level) {
   s["fidelity"] = level;
   return s;
@@ -64,13 +74,7 @@ TEST(AnalyticalFidelity, NamesItsExpectedErrorAndCountsPhases) {
   // Two ring jobs and a PS job on a two-tier fabric, sharing the spine: a "mixed" two_tier run.
   json s = {{"name", "mix"},
             {"fidelity", "analytical"},
-            {"platform",
-             {{"topology", "two_tier"},
-              {"racks", 2},
-              {"hosts_per_rack", 4},
-              {"host", {{"speed", "1Tf"}}},
-              {"link", {{"bandwidth", "10Gbps"}, {"latency", "2us"}}},
-              {"uplink", {{"bandwidth", "10Gbps"}, {"latency", "2us"}}}}},
+            {"platform", two_tier(2, 4, "1Tf", "10Gbps", "2us", "10Gbps", "2us")},
             {"workload",
              {{"kind", "training"},
               {"jobs",
@@ -105,13 +109,7 @@ TEST(AnalyticalFidelity, FinishesSixteenRingsSharingAFabricNoFasterThanAlone) {
                     {"iterations", 20}, {"compute", "20ms"}});
   const json s = {{"name", "scale256"},
                   {"fidelity", "analytical"},
-                  {"platform",
-                   {{"topology", "two_tier"},
-                    {"racks", 16},
-                    {"hosts_per_rack", 16},
-                    {"host", {{"speed", "100Tf"}}},
-                    {"link", {{"bandwidth", "25Gbps"}, {"latency", "2us"}}},
-                    {"uplink", {{"bandwidth", "100Gbps"}, {"latency", "5us"}}}}},
+                  {"platform", two_tier(16, 16, "100Tf", "25Gbps", "2us", "100Gbps", "5us")},
                   {"policies", {{"placement", "random"}}},
                   {"workload", {{"kind", "training"}, {"jobs", jobs}}}};
   const auto r = testing::simulate(s);
