@@ -53,7 +53,7 @@ BENCHMARK(BM_Percentile)->Arg(100000)->Unit(benchmark::kMicrosecond);
 void BM_LoadScenario(benchmark::State& state) {
   for (auto _ : state) {
     cs::Scenario s = cs::load_scenario(CLUSTERSIM_QUICKSTART_SCENARIO);
-    benchmark::DoNotOptimize(s.training.jobs.size());
+    benchmark::DoNotOptimize(s.workloads.size());
   }
 }
 BENCHMARK(BM_LoadScenario)->Unit(benchmark::kMicrosecond);

@@ -180,6 +180,7 @@ int cmd_run(const std::vector<std::string>& args) {
         {"simulated_packets", result.packets},
         {"packets_per_wall_s", wall > 0 ? double(result.packets) / wall : 0.0}}},
       {"metrics", result.metrics},
+      {"info", result.info},
       {"files", files_written},
   };
   if (scenario.outputs.trace) summary["trace"] = "trace.json";

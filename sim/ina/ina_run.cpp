@@ -208,7 +208,7 @@ bool InaRun::try_start(size_t j) {
   sg4::Actor::create(fmt::format("{}-ps", job.spec->name), job.ps, [this, &job] { ina_server(*this, job); });
   if (job.compressed && job.compressed->agreement_bytes() > 0)
     sg4::Actor::create(fmt::format("{}-agree", job.spec->name), job.ps, [this, &job] {
-      scale_agreement_service(ctx, job.job, job.workers.size(), job.spec->iterations, job.compressed->agreement_bytes());
+      scale_agreement_service(ctx, training, job.job, job.spec->iterations, job.compressed->agreement_bytes());
     });
   for (std::uint32_t w = 0; w < job.workers.size(); ++w)
     sg4::Actor::create(fmt::format("{}-w{}", job.spec->name, w), job.workers[w],

@@ -42,7 +42,7 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
     run.ctx.compute_iteration(*job.spec, rng);
     const double compute_end = sg4::Engine::get_clock();
     CompressedJob* c = job.compressed;
-    if (c && c->agreement_bytes() > 0) agree_scales(run.ctx, job.job, rank, job.ps, c->agreement_bytes());
+    if (c && c->agreement_bytes() > 0) agree_scales(run.ctx, run.training, job.job, rank, job.ps, c->agreement_bytes());
     if (c) run.ctx.compute(c->encode_s(), Work::encode);
     const std::uint64_t base = std::uint64_t(it) * fragments;
     const std::uint32_t prio = priority(run, job, it);

@@ -152,7 +152,7 @@ void camera(RunContext& ctx, InferenceState& state, int index, sg4::Host* edge_h
                                      2 * camera_link.latency_s, w.rto_s};
   EdgeNode& edge = state.edges[size_t(index) % state.edges.size()];
   const std::uint32_t samples = w.outcomes->samples();
-  sg4::Mailbox* frames = sg4::Mailbox::by_name(fmt::format("camera{}-frames", index));
+  sg4::Mailbox* frames = sg4::Mailbox::by_name(self->get_name() + "-frames");
   sg4::ActorPtr receiver = sg4::Actor::create(fmt::format("camera{}-receiver", index), edge_host,
                                               [&state, &edge, frames, index] { receive_frames(state, edge, frames, index); });
   receiver->daemonize();

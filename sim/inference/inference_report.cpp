@@ -47,7 +47,6 @@ nlohmann::json inference_metrics(const InferenceState& s, double duration_s) {
   auto sums = summarise(s);
   const Summary& all = sums.back();
   nlohmann::json m;
-  m["system"] = std::string(serving::system_name(w.system));
   m["requests"] = (long long)s.requests.size();
   m["requests_answered"] = all.requests;
   m["latency_p50_s"] = percentile(all.latencies, 50);

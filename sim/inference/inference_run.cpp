@@ -25,7 +25,7 @@ serving::PolicyConfig policy_config(const InferenceWorkload& w, double dc_networ
 const TopologyLink& link_between(const Topology& t, size_t a, NodeRole role_b) {
   for (const auto& l : t.links)
     if ((l.a == a && t.nodes[l.b].role == role_b) || (l.b == a && t.nodes[l.a].role == role_b)) return l;
-  throw std::logic_error("edge_dc topology without the expected link");
+  throw std::logic_error("a camera without a link to its edge device");
 }
 
 }  // namespace
@@ -33,39 +33,33 @@ const TopologyLink& link_between(const Topology& t, size_t a, NodeRole role_b) {
 void launch_inference(RunContext& ctx, InferenceState& state) {
   const InferenceWorkload& w = state.workload;
   const Topology& topo = ctx.scenario.platform.topology;
-  // What INFaaS predicts for a DC variant beyond its compute: a round trip over the edge link,
-  // the WAN and the DC link, and the frame's transfer at the slowest of their bandwidths.
-  const TopologyLink& edge_link = link_between(topo, *topo.find("edge0"), NodeRole::switch_node);
-  const TopologyLink& wan = link_between(topo, *topo.find("edge-switch"), NodeRole::switch_node);
-  const TopologyLink& dc_link = link_between(topo, *topo.find("dc0"), NodeRole::switch_node);
+  // What INFaaS predicts for a DC variant beyond its compute: a round trip over the route from
+  // an edge device to a DC server (on edge_dc: the edge link, the WAN and the DC link), and the
+  // frame's transfer at the slowest of their bandwidths.
   double rtt = 0, slowest = std::numeric_limits<double>::infinity();
-  for (const auto* l : {&edge_link, &wan, &dc_link}) {
-    rtt += 2 * l->spec.latency_s;
-    slowest = std::min(slowest, l->spec.bandwidth_bps);
+  for (const auto* l : ctx.traffic.route(ctx.platform.host(w.edge_hosts.front()), ctx.platform.host(w.dc_hosts.front()))) {
+    rtt += 2 * l->get_latency();
+    slowest = std::min(slowest, l->get_bandwidth());
   }
   const double dc_network_s = rtt + w.frame_bytes * 8 / slowest;
 
-  for (size_t i = 0; i < topo.nodes.size(); ++i) {
-    const TopologyNode& node = topo.nodes[i];
-    sg4::Host* host = ctx.platform.hosts[i];
-    if (node.role == NodeRole::edge) {
-      EdgeNode& e = state.edges.emplace_back();
-      e.index = int(state.edges.size()) - 1;
-      e.host = host;
-      e.policy = serving::make_policy(w.system, policy_config(w, dc_network_s));
-      e.results = sg4::Mailbox::by_name(node.name + "-results");
-      e.service_rng = learning::SplitMix64(learning::derive_seed(ctx.scenario.seed, 4, std::uint64_t(e.index)));
-    } else if (node.role == NodeRole::datacenter) {
-      DcNode& d = state.dcs.emplace_back();
-      d.index = int(state.dcs.size()) - 1;
-      d.host = host;
-      d.inbox = sg4::Mailbox::by_name(node.name + "-inbox");
-    }
+  for (const auto& name : w.edge_hosts) {
+    EdgeNode& e = state.edges.emplace_back();
+    e.index = int(state.edges.size()) - 1;
+    e.host = ctx.platform.host(name);
+    e.policy = serving::make_policy(w.system, policy_config(w, dc_network_s));
+    e.results = sg4::Mailbox::by_name(name + "-results");
+    e.service_rng = learning::SplitMix64(learning::derive_seed(ctx.scenario.seed, 4, std::uint64_t(e.index)));
+  }
+  for (const auto& name : w.dc_hosts) {
+    DcNode& d = state.dcs.emplace_back();
+    d.index = int(state.dcs.size()) - 1;
+    d.host = ctx.platform.host(name);
+    d.inbox = sg4::Mailbox::by_name(name + "-inbox");
   }
   // Cameras: client<c> is attached to edge<c mod edges> (platform/topology.hpp).
   std::vector<std::pair<size_t, sg4::Host*>> cameras;
-  for (size_t i = 0; i < topo.nodes.size(); ++i)
-    if (topo.nodes[i].role == NodeRole::client) cameras.emplace_back(i, ctx.platform.hosts[i]);
+  for (const auto& name : w.camera_hosts) cameras.emplace_back(*topo.find(name), ctx.platform.host(name));
   state.cameras = int(cameras.size());
   for (auto& e : state.edges) {
     // The answer's last hop, to a camera of this edge (all client links are alike).

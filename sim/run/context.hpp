@@ -97,8 +97,15 @@ struct RunContext {
   // transfer ends unfinished (a cut).
   void send_detached(const Endpoint& to, void* payload, double bytes, void (*clean)(void*) = nullptr) {
     traffic.add(sg4::this_actor::get_host(), to.host, bytes);
-    sg4::CommPtr comm = to.mailbox->put_init(payload, std::uint64_t(bytes));
+    sg4::CommPtr comm;
+    if (traffic.tracking()) {
+      comm = to.mailbox->put_async(payload, std::uint64_t(bytes));
+      traffic.started(comm, sg4::this_actor::get_host(), to.host, bytes, payload, clean);
+    } else {
+      comm = to.mailbox->put_init(payload, std::uint64_t(bytes));
+    }
     if (trace) trace->transfer_started(comm, to.host, bytes);
+    if (traffic.tracking()) return;
     if (clean) comm->detach(clean);
     else comm->detach();
   }
@@ -106,6 +113,7 @@ struct RunContext {
   void transfer(sg4::Host* from, sg4::Host* to, double bytes) {
     traffic.add(from, to, bytes);
     sg4::CommPtr comm = sg4::Comm::sendto_async(from, to, std::uint64_t(bytes));
+    traffic.started(comm, from, to, bytes);
     if (trace) trace->transfer_started(comm, to, bytes);
     comm->wait();
   }
@@ -128,6 +136,7 @@ struct RunContext {
   sg4::CommPtr post(const Endpoint& to, void* payload, double bytes) {
     traffic.add(sg4::this_actor::get_host(), to.host, bytes);
     sg4::CommPtr comm = to.mailbox->put_async(payload, bytes);
+    traffic.started(comm, sg4::this_actor::get_host(), to.host, bytes);
     if (trace) trace->transfer_started(comm, to.host, bytes);
     return comm;
   }

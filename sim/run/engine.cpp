@@ -32,7 +32,7 @@ void watch_for_deadlock() {
 
 }  // namespace
 
-void run_engine(sg4::Engine& engine, const Scenario& scenario) {
+void run_engine(sg4::Engine& engine, const Scenario& scenario, const std::function<void()>& at_cut) {
   std::string report;
   deadlock_report = &report;
   struct Reset {
@@ -41,6 +41,7 @@ void run_engine(sg4::Engine& engine, const Scenario& scenario) {
   watch_for_deadlock();
   if (scenario.until_s > 0) {
     engine.run_until(scenario.until_s);
+    if (at_cut) at_cut();
     // Actors still blocked at `until` wait on semaphores and mailboxes that the run's state
     // owns, and SimGrid aborts when such a semaphore is destroyed: end them all, at `until`,
     // before the state goes. (Actor::kill_all must be called from an actor.)

@@ -12,13 +12,7 @@
 #include "platform/build.hpp"
 #include "run/context.hpp"
 #include "run/engine.hpp"
-#include "ina/ina_report.hpp"
-#include "ina/ina_run.hpp"
-#include "inference/inference_run.hpp"
-#include "training/data_parallel.hpp"
-#include "training/analytical_error.hpp"
-#include "training/analytical_run.hpp"
-#include "training/fast_forward.hpp"
+#include "run/workload_run.hpp"
 
 namespace cs {
 namespace {
@@ -56,122 +50,56 @@ Table hosts_table(const RunContext& ctx, double duration, double& total_energy) 
   return t;
 }
 
-// The timeline of the running simulation. SimGrid's signals are process-wide and cannot be
+// The running simulation's context, for SimGrid's signals: they are process-wide and cannot be
 // disconnected, so the one callback reaches the current run through this pointer.
-RunTrace* active_trace = nullptr;
+RunContext* active_run = nullptr;
 
-// A transfer's span ends when the network completes it. SimGrid reports that as the state
-// change of its network action, whose activity is the kernel side of the sender's CommPtr.
+// A transfer ends when the network completes it. SimGrid reports that as the state change of
+// its network action, whose activity is the kernel side of the sender's CommPtr: the timeline
+// closes its span, and the traffic counter stops holding it as in flight.
 void relay_transfer_completions() {
   static bool connected = false;
   if (connected) return;
   connected = true;
   using simgrid::kernel::resource::Action;
   sg4::Link::on_communication_state_change_cb([](simgrid::kernel::resource::NetworkAction& network_action, Action::State) {
-    if (!active_trace) return;
+    if (!active_run) return;
     // NetworkAction's definition is not installed; it derives from Action alone, at offset 0.
     const auto& action = reinterpret_cast<const Action&>(network_action);
     const Action::State state = action.get_state();
-    if (state == Action::State::FINISHED || state == Action::State::FAILED)
-      active_trace->transfer_ended(action.get_activity(), action.get_finish_time(), state == Action::State::FINISHED);
+    if (state != Action::State::FINISHED && state != Action::State::FAILED) return;
+    if (state == Action::State::FINISHED) active_run->traffic.ended(action.get_activity());
+    if (active_run->trace)
+      active_run->trace->transfer_ended(action.get_activity(), action.get_finish_time(), state == Action::State::FINISHED);
   });
 }
 
-// "host4 (compute: server)": the topology's role, and what the workload runs there.
+// "host4 (compute: server)": the topology's role, and what the workloads run there.
 std::string process_label(const Scenario& s, const TopologyNode& node) {
-  bool worker = false, server = false, aggregation = false;
-  for (const auto& j : s.training.jobs) {
-    worker |= std::find(j.workers.begin(), j.workers.end(), node.name) != j.workers.end();
-    server |= std::find(j.servers.begin(), j.servers.end(), node.name) != j.servers.end();
-    aggregation |= j.aggregation == AggregationKind::in_network && j.aggregation_switch == node.name;
-  }
-  std::string roles;
-  for (auto [on, role] : {std::pair{worker, "worker"}, {server, "server"}, {aggregation, "aggregation"}})
-    if (on) roles += (roles.empty() ? ": " : ", ") + std::string(role);
-  return fmt::format("{} ({}{})", node.name, role_name(node.role), roles);
+  std::vector<std::string_view> roles;
+  for (const auto& w : s.workloads)
+    for (const auto& c : w.claims)
+      if (c.host == node.name && std::find(roles.begin(), roles.end(), c.role) == roles.end()) roles.push_back(c.role);
+  std::string label = fmt::format("{} ({}", node.name, role_name(node.role));
+  for (size_t i = 0; i < roles.size(); ++i) label += fmt::format("{}{}", i == 0 ? ": " : ", ", roles[i]);
+  return label + ")";
 }
 
-
-void run_training_workload(RunContext& ctx, sg4::Engine& engine, const ProgressCallback& progress, RunOutput& out) {
-  const Scenario& scenario = ctx.scenario;
-  TrainingState training(scenario.training);
-  attach_compression(ctx, training);
-  FastForward fast_forward(ctx, training);
-  if (fast_forward.enabled()) training.fast_forward = &fast_forward;
-  std::unique_ptr<ina_sim::InaRun> ina;
-  std::optional<analytical::Result> model;
-  if (scenario.fidelity == Fidelity::analytical) {
-    model = run_analytical(ctx, training);
+// One workload's report into the run's: under today's names when it runs alone, under
+// "<name>/" (metrics, info) and "<name>." (files) beside others.
+void merge_report(const WorkloadSpec& spec, bool alone, WorkloadReport&& r, RunOutput& out) {
+  out.packets += r.packets;
+  if (alone) {
+    out.metrics = std::move(r.metrics);
+    out.info = std::move(r.info);
   } else {
-    if (scenario.training.uses_ina()) ina = std::make_unique<ina_sim::InaRun>(ctx, training, scenario.training.ina);
-    launch_training(ctx, training, ina.get());
+    for (auto& [key, value] : r.metrics.items()) out.metrics[spec.name + "/" + key] = value;
+    if (!r.info.empty()) out.info[spec.name] = std::move(r.info);
   }
-
-  if (progress) {
-    const double total = double(scenario.training.jobs.size());
-    sg4::Engine::on_time_advance_cb([&](double) {
-      double now = sg4::Engine::get_clock();
-      double fraction = scenario.until_s > 0 ? std::max(now / scenario.until_s, training.jobs_finished / total)
-                                             : training.jobs_finished / total;
-      progress(now, fraction);
-    });
+  for (auto& t : r.tables) {
+    if (!alone) t.name = spec.name + "." + t.name;
+    out.tables.push_back(std::move(t));
   }
-  run_engine(engine, scenario);
-  const double duration = sg4::Engine::get_clock();
-  out.metrics = training_metrics(training);
-  if (scenario.fidelity == Fidelity::fast_forward) {
-    // Counted once per job (its first worker's iterations); 0 skipped where it could not prove periodicity.
-    const auto total = (long long)training.iterations.size();
-    out.metrics["iterations_simulated"] = total - fast_forward.skipped();
-    out.metrics["iterations_skipped"] = fast_forward.skipped();
-  }
-  if (model) {
-    out.metrics["analytical_phases"] = model->phases;
-    out.metrics["analytical_solves"] = model->solves;
-    // The JCT error measured for this kind of mix (docs/fidelity.md); none for topologies not measured.
-    if (auto e = expected_error(scenario.platform.topology.kind, aggregation_group(scenario.training))) {
-      out.metrics["expected_jct_error_mean"] = e->mean_abs;
-      out.metrics["expected_jct_error_bias"] = e->bias;
-      out.metrics["expected_jct_error_worst"] = e->worst_abs;
-    }
-  }
-  out.tables.push_back(jobs_table(training));
-  out.metrics.update(compression_metrics(training));
-  if (scenario.training.compression) {
-    out.tables.push_back(compression_jobs_table(training));
-    out.tables.push_back(rounds_table(training));
-    if (scenario.training.learning) out.tables.push_back(accuracy_table(training));
-  }
-  if (scenario.outputs.iterations_csv) out.tables.push_back(iterations_table(training));
-  if (ina) {
-    for (auto& sw : ina->switches) sw->memory.advance(duration, sw->policy->occupied(), sw->policy->partials());
-    out.metrics.update(ina_sim::ina_metrics(*ina, duration));
-    out.tables.push_back(ina_sim::ina_jobs_table(*ina));
-    out.tables.push_back(ina_sim::switches_table(*ina, duration));
-    out.packets = ina->switch_packets();
-  }
-}
-
-void run_inference_workload(RunContext& ctx, sg4::Engine& engine, const ProgressCallback& progress, RunOutput& out) {
-  const Scenario& scenario = ctx.scenario;
-  inference::InferenceState state(scenario.inference);
-  inference::launch_inference(ctx, state);
-  if (progress) {
-    const double horizon = scenario.until_s > 0 ? scenario.until_s : scenario.inference.duration_s;
-    sg4::Engine::on_time_advance_cb([&, horizon](double) {
-      const double now = sg4::Engine::get_clock();
-      progress(now, std::isfinite(horizon) ? std::min(1.0, now / horizon) : 0.0);
-    });
-  }
-  run_engine(engine, scenario);
-  const double duration = sg4::Engine::get_clock();
-  out.metrics = inference::inference_metrics(state, duration);
-  out.metrics["models"] = scenario.inference.outcomes->describe();
-  out.metrics["profiles"] = scenario.inference.profiles_note;
-  out.tables.push_back(inference::tiers_table(state));
-  out.tables.push_back(inference::devices_table(state, duration));
-  out.tables.push_back(inference::variants_table(state));
-  if (scenario.inference.requests_csv) out.tables.push_back(inference::requests_table(state));
 }
 
 }  // namespace
@@ -197,21 +125,41 @@ RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progr
   std::optional<TraceRecorder> recorder;
   std::optional<RunTrace> run_trace;
   struct Detach {
-    ~Detach() { active_trace = nullptr; }
+    ~Detach() { active_run = nullptr; }
   } detach;
   if (record_trace || scenario.outputs.trace) {
     recorder.emplace(std::size_t(scenario.outputs.trace_max_events));
     for (const auto& node : topo.nodes) recorder->add_process(node.name, process_label(scenario, node));
-    ctx.trace = active_trace = &run_trace.emplace(*recorder);
+    ctx.trace = &run_trace.emplace(*recorder);
+  }
+  // Without `until` every transfer completes; with it, links count only what crossed by the cut.
+  if (scenario.until_s > 0) ctx.traffic.track_in_flight();
+  if (ctx.trace || scenario.until_s > 0) {
+    active_run = &ctx;
     relay_transfer_completions();
   }
   for (size_t i = 0; i < topo.links.size(); ++i)
     if (topo.links[i].spec.loss_rate > 0)
       for (const auto* l : {platform.links[i]->get_link_up(), platform.links[i]->get_link_down()})
         ctx.link_loss[l] = topo.links[i].spec.loss_rate;
+  std::vector<std::unique_ptr<WorkloadRun>> runs;
+  for (const auto& w : scenario.workloads) runs.push_back(find_workload_runner(w.kind)->launch(ctx, w));
+  if (progress)
+    sg4::Engine::on_time_advance_cb([&](double) {
+      const double now = sg4::Engine::get_clock();
+      double done = 0;
+      for (const auto& r : runs) done += r->progress(now);
+      progress(now, done / double(runs.size()));
+    });
+  run_engine(engine, scenario, [&] { ctx.traffic.cut(); });
   RunOutput out;
-  if (scenario.workload_kind == "inference") run_inference_workload(ctx, engine, progress, out);
-  else run_training_workload(ctx, engine, progress, out);
+  out.metrics = nlohmann::json::object();
+  out.info = nlohmann::json::object();
+  for (size_t i = 0; i < runs.size(); ++i) {
+    WorkloadReport report;
+    runs[i]->report(sg4::Engine::get_clock(), report);
+    merge_report(scenario.workloads[i], runs.size() == 1, std::move(report), out);
+  }
   const double duration = sg4::Engine::get_clock();
   double energy = 0;
   if (scenario.outputs.links_csv) out.tables.push_back(links_table(ctx, duration));

@@ -12,7 +12,8 @@
 namespace cs {
 
 struct RunOutput {
-  nlohmann::json metrics;  // stable snake_case names with unit suffixes
+  nlohmann::json metrics;  // numbers only: stable snake_case names with unit suffixes ("<workload>/" before each when several)
+  nlohmann::json info;     // strings: which system, models, profiles (per workload name when several)
   std::vector<Table> tables;
   unsigned long long activities = 0;  // SimGrid communications and executions started
   unsigned long long packets = 0;     // packets through INA switches (each decided one by one)

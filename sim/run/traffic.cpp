@@ -22,6 +22,17 @@ void TrafficCounter::add(const simgrid::s4u::Host* src, const simgrid::s4u::Host
   messages_ += count;
 }
 
+void TrafficCounter::cut() {
+  for (const auto& [activity, f] : in_flight_) {
+    // Not yet matched with its receiver, a transfer has no network action (start time -1) and
+    // SimGrid reports nothing remaining; it has moved nothing.
+    const double unsent = f.comm->get_start_time() < 0 ? f.bytes : f.comm->get_remaining();
+    for (const auto* link : route(f.src, f.dst)) bytes_[link] -= unsent;
+    if (f.clean) f.clean(f.payload);
+  }
+  in_flight_.clear();
+}
+
 double TrafficCounter::bytes_on(const simgrid::s4u::Link* link) const {
   auto it = bytes_.find(link);
   return it == bytes_.end() ? 0 : it->second;

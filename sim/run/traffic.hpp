@@ -16,6 +16,23 @@ class TrafficCounter {
   double payload_bytes() const { return payload_bytes_; }  // each message counted once
   unsigned long long messages() const { return messages_; }
 
+  // A run cut by `until` ends with transfers in flight, counted whole by add(). With tracking
+  // on, started() keeps each transfer until the network reports it done (ended(), keyed by its
+  // kernel activity) and cut() takes back from every link of its route what it had not moved
+  // by then: in SimGrid's flow model every link of a route carries a flow at one rate at once.
+  // A transfer nobody waits on is then kept instead of detached (SimGrid hands back no handle
+  // for a detached one): `clean` frees its payload if the cut leaves it undelivered.
+  void track_in_flight() { tracking_ = true; }
+  bool tracking() const { return tracking_; }
+  void started(const simgrid::s4u::CommPtr& comm, const simgrid::s4u::Host* src, const simgrid::s4u::Host* dst,
+               double bytes, void* payload = nullptr, void (*clean)(void*) = nullptr) {
+    if (tracking_) in_flight_.try_emplace(comm->get_impl(), InFlight{comm, src, dst, bytes, payload, clean});
+  }
+  void ended(const void* activity) {
+    if (tracking_) in_flight_.erase(activity);
+  }
+  void cut();
+
  private:
   struct PairHash {
     size_t operator()(const std::pair<const void*, const void*>& p) const {
@@ -24,6 +41,15 @@ class TrafficCounter {
   };
   std::unordered_map<std::pair<const void*, const void*>, std::vector<const simgrid::s4u::Link*>, PairHash> routes_;
   std::unordered_map<const simgrid::s4u::Link*, double> bytes_;
+  struct InFlight {
+    simgrid::s4u::CommPtr comm;
+    const simgrid::s4u::Host *src, *dst;
+    double bytes;
+    void* payload;
+    void (*clean)(void*);
+  };
+  bool tracking_ = false;
+  std::unordered_map<const void*, InFlight> in_flight_;
   double payload_bytes_ = 0;
   unsigned long long messages_ = 0;
 };

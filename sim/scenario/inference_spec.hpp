@@ -13,6 +13,7 @@
 #include "serving/policy.hpp"
 #include "serving/thresholds.hpp"
 #include "serving/transport.hpp"
+#include "workload_spec.hpp"
 
 namespace cs {
 
@@ -84,7 +85,7 @@ struct TierSpec {
 // (rate x duration x cameras); a trace file holds at most max_input_file_bytes of rows.
 constexpr double max_inference_requests = double(1 << 24);
 
-struct InferenceWorkload {
+struct InferenceWorkload : WorkloadBody {
   serving::SystemKind system = serving::SystemKind::hawkvision;
   ArrivalProcess arrivals = ArrivalProcess::poisson;
   double rate_per_s = 0;                        // per camera (poisson, constant)
@@ -108,6 +109,9 @@ struct InferenceWorkload {
   std::shared_ptr<const OutcomeSource> outcomes;
   std::string profiles_note;                     // which profile files
   bool requests_csv = true;
+  // The hosts it runs on, in topology order: every client and edge node, and the first
+  // `dc.servers` datacenter nodes (all of them by default), so other workloads may use the rest.
+  std::vector<std::string> camera_hosts, edge_hosts, dc_hosts;
 
   // Saturates at INT_MAX: parse_inference rejects a frame above 65,535 packets by this count,
   // which must not overflow an int first (1000TB in 64B packets is 1.6e13 packets; the cast

@@ -1,27 +1,45 @@
 #include <filesystem>
 #include <fmt/format.h>
+#include <unordered_map>
 
 #include "scenario.hpp"
+#include "workload_kinds.hpp"
 
 namespace cs {
 
 namespace {
 
-// Edge and DC hosts draw their device profile's power unless the platform gives their own.
-void apply_device_power(Scenario& s) {
-  for (auto& node : s.platform.topology.nodes) {
-    const DeviceProfile* d = node.role == NodeRole::edge ? &s.inference.edge_profile
-                             : node.role == NodeRole::datacenter ? &s.inference.dc_profile : nullptr;
-    if (d && !node.host.idle_w) {
-      node.host.idle_w = d->idle_w;
-      node.host.busy_w = d->busy_w;
+// A workload's name prefixes its metrics ("hv/latency_p99_s") and its files ("hv.tiers.csv").
+void check_workload_name(const JsonNode& n, const std::string& name) {
+  constexpr std::size_t max_workload_name = 32;
+  bool ok = !name.empty() && name.size() <= max_workload_name && name[0] >= 'a' && name[0] <= 'z';
+  for (char c : name) ok &= (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  if (!ok)
+    n.fail(fmt::format("\"{}\": a workload name is 1 to {} characters of a-z, 0-9 and _, starting with a letter "
+                       "(it prefixes metric and file names)",
+                       name, max_workload_name));
+}
+
+// No host serves two workloads where either needs it alone.
+void check_claims(const std::vector<WorkloadSpec>& workloads, const std::vector<JsonNode>& nodes) {
+  std::unordered_map<std::string, std::pair<size_t, const HostClaim*>> first;
+  for (size_t w = 0; w < workloads.size(); ++w)
+    for (const auto& c : workloads[w].claims) {
+      auto [it, fresh] = first.try_emplace(c.host, w, &c);
+      if (fresh || it->second.first == w) continue;
+      const HostClaim& other = *it->second.second;
+      if (c.exclusive || other.exclusive)
+        nodes[w].fail(fmt::format("host \"{}\": {} of workload \"{}\" and {} of this one; a host in the role {} serves "
+                                  "one workload only",
+                                  c.host, other.role, workloads[it->second.first].name, c.role,
+                                  c.exclusive ? c.role : other.role));
     }
-  }
 }
 
 Scenario parse_checked(const json& document, const std::string& file) {
   JsonNode root(document, file);
-  root.allow_keys({"name", "description", "seed", "until", "fidelity", "platform", "workload", "policies", "outputs"});
+  root.allow_keys({"name", "description", "seed", "until", "fidelity", "platform", "workload", "workloads", "policies",
+                   "outputs"});
   Scenario s;
   s.file = file;
   s.name = root.at("name").text();
@@ -48,26 +66,39 @@ Scenario parse_checked(const json& document, const std::string& file) {
   json empty_policies = json::object();
   JsonNode policies = root.find("policies").value_or(JsonNode(empty_policies, file, "/policies"));
   policies.allow_keys({"placement", "switch_allocation", "esa_priority", "switchml_no_pool"});
-  JsonNode workload = root.at("workload");
-  s.workload_kind = workload.at("kind").choice({"training", "inference"});
-  if (s.workload_kind == "training") {
-    s.training = parse_training(workload, policies, s.platform.topology, s.seed);
+  // "workload" is a list of one, its metrics under today's names; "workloads" names each.
+  std::vector<JsonNode> nodes;
+  if (root.has("workload") && root.has("workloads")) root.fail("give either \"workload\" (one) or \"workloads\" (a list), not both");
+  if (auto list = root.find("workloads")) {
+    nodes = list->items();
+    if (nodes.empty()) list->fail("give at least one workload");
+    constexpr std::size_t max_workloads = 64;
+    if (nodes.size() > max_workloads) list->fail(fmt::format("{} workloads; a scenario holds at most {}", nodes.size(), max_workloads));
   } else {
-    // The WAN carries forwarded frames as reliable, loss-free transfers (see the README).
-    for (const auto& l : s.platform.topology.links)
-      if (s.platform.topology.nodes[l.a].role == NodeRole::switch_node && s.platform.topology.nodes[l.b].role == NodeRole::switch_node &&
-          l.spec.loss_rate > 0)
-        root.at("platform").at("wan").at("loss_rate").fail("must be 0 for an inference workload: the WAN is modelled loss-free");
-    // Each camera runs three actors (sender, receiver, reorder), each edge three, each DC server two.
-    const auto count = [&](NodeRole r) { return s.platform.topology.names_with_role(r).size(); };
-    const std::size_t actors = 3 * count(NodeRole::client) + 3 * count(NodeRole::edge) + 2 * count(NodeRole::datacenter) + 1;
-    if (actors > max_actors)
-      root.at("platform").at("clients").fail(fmt::format(
-          "{} cameras, {} edges and {} DC servers need {} actors; a run holds at most {}", count(NodeRole::client),
-          count(NodeRole::edge), count(NodeRole::datacenter), actors, max_actors));
-    s.inference = parse_inference(workload, s.platform.topology, base_dir);
-    apply_device_power(s);
+    nodes.push_back(root.at("workload"));
   }
+  for (const auto& node : nodes) {
+    WorkloadSpec spec;
+    spec.kind = node.at("kind").choice(workload_kind_names());
+    if (root.has("workloads") || node.has("name")) {
+      spec.name = node.at("name").text();
+      check_workload_name(node.at("name"), spec.name);
+      for (const auto& other : s.workloads)
+        if (other.name == spec.name) node.at("name").fail(fmt::format("another workload is named \"{}\"", spec.name));
+    } else {
+      spec.name = spec.kind;
+    }
+    ParsedWorkload parsed = find_workload_kind(spec.kind)->parse({node, root, policies, s.platform, s.seed, base_dir});
+    spec.body = std::move(parsed.body);
+    spec.claims = std::move(parsed.claims);
+    s.workloads.push_back(std::move(spec));
+  }
+  check_claims(s.workloads, nodes);
+  // The analytical model solves one training mix; what another workload sends is outside it.
+  if (s.fidelity == Fidelity::analytical && s.workloads.size() > 1)
+    root.at("fidelity").fail(fmt::format("analytical models a training workload alone; this scenario has {} workloads "
+                                         "(use exact or fast_forward)",
+                                         s.workloads.size()));
 
   if (auto out = root.find("outputs")) {
     out->allow_keys({"iterations_csv", "links_csv", "hosts_csv", "trace", "trace_max_events"});

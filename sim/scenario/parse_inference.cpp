@@ -199,15 +199,21 @@ void parse_models(const JsonNode& n, const std::string& base_dir, const Inferenc
 }  // namespace
 
 InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, const std::string& base_dir) {
-  n.allow_keys({"kind", "system", "duration", "arrivals", "tiers", "frame", "reply", "edge", "dc", "models", "profiles",
+  n.allow_keys({"kind", "name", "system", "duration", "arrivals", "tiers", "frame", "reply", "edge", "dc", "models", "profiles",
                 "requests_csv"});
   InferenceWorkload w;
   std::string system = n.at("system").choice({"hawkvision", "infaas", "dc_only", "edge_only"});
   for (auto s : {serving::SystemKind::hawkvision, serving::SystemKind::infaas, serving::SystemKind::dc_only,
                  serving::SystemKind::edge_only})
     if (serving::system_name(s) == system) w.system = s;
-  if (topology.kind != "edge_dc") n.fail("an inference workload needs the edge_dc topology (/platform/topology)");
-  const int cameras = int(topology.names_with_role(NodeRole::client).size());
+  w.camera_hosts = topology.names_with_role(NodeRole::client);
+  w.edge_hosts = topology.names_with_role(NodeRole::edge);
+  w.dc_hosts = topology.names_with_role(NodeRole::datacenter);
+  if (w.camera_hosts.empty() || w.edge_hosts.empty() || w.dc_hosts.empty())
+    n.fail(fmt::format("an inference workload needs cameras, edge devices and DC servers; the {} topology has {}, {} and {} "
+                       "(use edge_dc, or a fabric with edge_sites and dc_servers)",
+                       topology.kind, w.camera_hosts.size(), w.edge_hosts.size(), w.dc_hosts.size()));
+  const int cameras = int(w.camera_hosts.size());
 
   JsonNode arrivals = n.at("arrivals");
   std::string process = arrivals.at("process").choice({"poisson", "constant", "trace"});
@@ -293,7 +299,9 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
   w.edge_memory_bytes = edge.quantity_or("memory", Dimension::size, edge_device.memory_bytes);
   if (!(w.edge_memory_bytes > 0)) edge.at("memory").fail("must be positive");
   JsonNode dc = n.at("dc");
-  dc.allow_keys({"device", "max_batch"});
+  dc.allow_keys({"device", "max_batch", "servers"});
+  // The first `servers` DC hosts serve; the rest are free for another workload (a training job).
+  if (auto sv = dc.find("servers")) w.dc_hosts.resize(size_t(sv->integer(1, (long long)w.dc_hosts.size())));
   DeviceProfile dc_device = device(dc.at("device"), "dc");
   w.dc_device = dc_device.id;
   w.dc_profile = dc_device;

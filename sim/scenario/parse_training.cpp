@@ -62,8 +62,9 @@ std::vector<std::string> host_list(const JsonNode& n, const Topology& topo, Plac
       if (!index)
         item.fail(fmt::format("no host named \"{}\" in the platform{}", name,
                               name.find('[') == std::string::npos ? "" : " (a range reads name[low-high], low <= high)"));
-      if (topo.nodes[*index].role != NodeRole::compute)
-        item.fail(fmt::format("\"{}\" is a {}, not a compute host", name, role_name(topo.nodes[*index].role)));
+      // A DC server may train when no inference workload serves on it (load_scenario checks claims).
+      if (topo.nodes[*index].role != NodeRole::compute && topo.nodes[*index].role != NodeRole::datacenter)
+        item.fail(fmt::format("\"{}\" is a {}, not a compute host (nor a DC server)", name, role_name(topo.nodes[*index].role)));
       names.push_back(std::move(name));
     }
   if ((long long)names.size() < min_count) n.fail(fmt::format("at least {} hosts needed", min_count));
@@ -102,6 +103,8 @@ JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer&
                   : kind == "ring" ? AggregationKind::ring_allreduce
                                    : AggregationKind::in_network;
   if (j.aggregation != AggregationKind::ring_allreduce) {
+    if (!n.has("servers") && placer.size() == 0)
+      n.fail(fmt::format("give \"servers\": the {} platform has no compute hosts to place a parameter server on", topo.kind));
     j.servers = n.has("servers") ? host_list(n.at("servers"), topo, placer, 1) : std::vector{placer.next()};
   }
   if (j.aggregation == AggregationKind::in_network) {
@@ -149,10 +152,11 @@ void check_compression(const JobSpec& j, const JsonNode& job, const CompressionS
 }  // namespace
 
 TrainingWorkload parse_training(const JsonNode& w, const JsonNode& policies, const Topology& topo, std::uint64_t seed) {
-  w.allow_keys({"kind", "jobs", "jobs_trace", "job_defaults", "job_overrides", "ina", "compression", "learning"});
+  w.allow_keys({"kind", "name", "jobs", "jobs_trace", "job_defaults", "job_overrides", "ina", "compression", "learning"});
   std::string placement = policies.find("placement") ? policies.at("placement").choice({"pack", "random"}) : "pack";
+  // Jobs that name their hosts may run on DC hosts (edge_dc has no compute hosts); only counts
+  // and default servers are placed, on compute hosts.
   auto compute = topo.names_with_role(NodeRole::compute);
-  if (compute.empty()) w.fail(fmt::format("a training workload needs compute hosts; the {} topology has none", topo.kind));
   Placer placer(compute, placement, seed);
   TrainingWorkload t;
   t.ina = parse_ina(w.find("ina"), policies);

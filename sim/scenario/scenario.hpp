@@ -11,6 +11,7 @@
 #include "inference_spec.hpp"
 #include "json_node.hpp"
 #include "platform/topology.hpp"
+#include "workload_spec.hpp"
 
 namespace cs {
 
@@ -58,7 +59,7 @@ struct JobSpec {
   double arrival_s;
 };
 
-struct TrainingWorkload {
+struct TrainingWorkload : WorkloadBody {
   std::vector<JobSpec> jobs;
   InaSpec ina;  // for jobs with in-network aggregation
   // Every PS or INA job's gradients go through this scheme; absent: plain fp32, no scheme work.
@@ -97,9 +98,9 @@ struct Scenario {
   // skips (docs/fidelity.md), the bar for the default being 0.1%.
   Fidelity fidelity = Fidelity::fast_forward;
   PlatformSpec platform;
-  std::string workload_kind = "training";  // "training" or "inference"
-  TrainingWorkload training;
-  InferenceWorkload inference;
+  // One or several, in the order given; names unique. Single: today's metric names; several:
+  // each workload's metrics under "<name>/".
+  std::vector<WorkloadSpec> workloads;
   OutputSpec outputs;
   json resolved;  // the document after overrides, as run
 };

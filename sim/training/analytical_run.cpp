@@ -115,7 +115,7 @@ analytical::Problem analytical_problem(const RunContext& ctx, const TrainingStat
   auto host = [&](const std::string& name) { return std::uint32_t(*topo.find(name)); };
 
   Routes routes(topo, p);
-  const InaSpec& ina = s.training.ina;
+  const InaSpec& ina = state.workload.ina;
   std::map<std::string, int> switch_index;
   for (size_t j = 0; j < state.workload.jobs.size(); ++j) {
     const JobSpec& spec = state.workload.jobs[j];

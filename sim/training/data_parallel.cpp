@@ -16,10 +16,10 @@ struct JobActors {
 
   const JobSpec& spec() const { return state.workload.jobs[job]; }
   Endpoint worker(size_t rank) const {
-    return {sg4::Mailbox::by_name(fmt::format("j{}/w{}", job, rank)), ctx.platform.host(spec().workers[rank])};
+    return {sg4::Mailbox::by_name(fmt::format("{}j{}/w{}", state.scope, job, rank)), ctx.platform.host(spec().workers[rank])};
   }
   Endpoint server(size_t shard) const {
-    return {sg4::Mailbox::by_name(fmt::format("j{}/ps{}", job, shard)), ctx.platform.host(spec().servers[shard])};
+    return {sg4::Mailbox::by_name(fmt::format("{}j{}/ps{}", state.scope, job, shard)), ctx.platform.host(spec().servers[shard])};
   }
   void iteration_done(size_t rank, long long it, double start, double compute_end) const {
     const double now = sg4::Engine::get_clock();
@@ -87,7 +87,7 @@ struct JobActors {
       double start = sg4::Engine::get_clock();
       ctx.compute_iteration(spec(), rng);
       double compute_end = sg4::Engine::get_clock();
-      if (c && c->agreement_bytes() > 0) agree_scales(ctx, job, rank, ctx.platform.host(spec().servers[0]), c->agreement_bytes());
+      if (c && c->agreement_bytes() > 0) agree_scales(ctx, state, job, rank, ctx.platform.host(spec().servers[0]), c->agreement_bytes());
       if (c) ctx.compute(c->encode_s(), Work::encode);
       std::vector<sg4::CommPtr> comms;
       for (const auto& s : servers) comms.push_back(ctx.send_index(s, rank, up_bytes));
@@ -173,8 +173,8 @@ struct JobActors {
                          [self = *this, s] { self.ps_server(s); });
     if (const CompressedJob* c = compressed(); c && c->agreement_bytes() > 0 && j.aggregation == AggregationKind::parameter_server)
       sg4::Actor::create(fmt::format("{}-agree", j.name), ctx.platform.host(j.servers[0]),
-                         [this_ctx = &ctx, job = job, n = j.workers.size(), rounds = j.iterations, bytes = c->agreement_bytes()] {
-                           scale_agreement_service(*this_ctx, job, n, rounds, bytes);
+                         [this_ctx = &ctx, this_state = &state, job = job, rounds = j.iterations, bytes = c->agreement_bytes()] {
+                           scale_agreement_service(*this_ctx, *this_state, job, rounds, bytes);
                          });
   }
 };

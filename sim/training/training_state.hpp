@@ -24,8 +24,10 @@ struct JobRecord {
 class FastForward;
 
 struct TrainingState {
-  explicit TrainingState(const TrainingWorkload& w) : workload(w), jobs(w.jobs.size()) {}
+  explicit TrainingState(const TrainingWorkload& w, std::string mailbox_scope = "")
+      : workload(w), scope(std::move(mailbox_scope)), jobs(w.jobs.size()) {}
   const TrainingWorkload& workload;
+  std::string scope;  // prefixes this workload's mailbox names ("" when it runs alone)
   std::vector<JobRecord> jobs;
   std::vector<IterationRecord> iterations;
   size_t jobs_finished = 0;

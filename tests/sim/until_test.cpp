@@ -3,6 +3,8 @@
 // nothing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fmt/format.h>
 #include <set>
 #include <string>
 #include <vector>
@@ -69,6 +71,31 @@ TEST(Until, ACutAfterTheEndChangesNothingThatFinished) {
     for (const auto& [key, value] : a.metrics.items())
       if (!over_the_run.count(key)) EXPECT_EQ(b.metrics[key], value) << file << ": " << key;
     EXPECT_EQ(a.csv.at("jobs"), b.csv.at("jobs")) << file;
+  }
+}
+
+// A transfer cut mid-flight has moved what the flow model moved by then: nothing during the
+// route's latency, then B per second on every link of its route. One PS worker on a star
+// computes 10 ms, then pushes 100 MB (80 ms at 10 Gbps) to its server across two 1 us links.
+TEST(Until, LinksCountOnlyWhatCrossedByTheCut) {
+  constexpr double B = 10e9 / 8, l = 1e-6, c = 0.01, G = 100e6;
+  json s = testing::star_scenario(2, "10Gbps", "1us");
+  s["fidelity"] = "exact";
+  s["workload"]["jobs"] = json::array(
+      {{{"gradient_size", "100MB"}, {"workers", {"host0"}}, {"servers", {"host1"}}, {"iterations", 1}, {"compute", "10ms"}}});
+  for (double cut : {0.005, 0.05, 0.1, 0.2}) {
+    s["until"] = fmt::format("{}s", cut);
+    const auto r = testing::simulate(s);
+    const auto links = testing::csv_rows(r.csv.at("links"));
+    // The push (host0 -> host1) until it ends at c + 2l + G/B, then the pull back.
+    const double push = std::clamp((cut - c - 2 * l) * B, 0.0, G);
+    const double pull_start = c + 2 * l + G / B;
+    const double pull = std::clamp((cut - pull_start - 2 * l) * B, 0.0, G);
+    for (size_t row = 1; row < links.size(); ++row) {
+      const bool up = links[row][1] == "host0" || links[row][2] == "host1";  // host0-switch UP or switch-host1 DOWN
+      const double expected = up ? push : pull;
+      EXPECT_NEAR(testing::csv_number(links, row, "bytes"), expected, 1e-9 * G) << links[row][0] << " at " << cut;
+    }
   }
 }
 

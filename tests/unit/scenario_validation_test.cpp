@@ -43,13 +43,13 @@ TEST(ScenarioValidation, ValidScenarioResolves) {
   EXPECT_EQ(s.seed, 3u);
   EXPECT_EQ(s.platform.topology.nodes.size(), 5u);
   EXPECT_DOUBLE_EQ(s.platform.topology.links[0].spec.latency_s, 5e-6);
-  ASSERT_EQ(s.training.jobs.size(), 2u);
-  const JobSpec& a = s.training.jobs[0];
+  ASSERT_EQ(s.workloads[0].as<TrainingWorkload>().jobs.size(), 2u);
+  const JobSpec& a = s.workloads[0].as<TrainingWorkload>().jobs[0];
   EXPECT_EQ(a.model, "ResNet50");
   EXPECT_EQ(a.aggregation, AggregationKind::parameter_server);
   EXPECT_EQ(a.servers, std::vector<std::string>{"host2"});
   EXPECT_DOUBLE_EQ(a.compute_s, 0.01);
-  const JobSpec& b = s.training.jobs[1];
+  const JobSpec& b = s.workloads[0].as<TrainingWorkload>().jobs[1];
   EXPECT_EQ(b.model, "custom");
   EXPECT_DOUBLE_EQ(b.gradient_bytes, 1e8);
   EXPECT_EQ(b.workers, (std::vector<std::string>{"host1", "host2", "host3"}));
@@ -200,12 +200,22 @@ TEST(ScenarioValidation, Counts) {
   EXPECT_CONTAINS(error_of(d), "test.json: /platform/racks: more than 60000 hosts in all");
 }
 
-TEST(ScenarioValidation, TrainingNeedsComputeHosts) {
+// edge_dc has no compute hosts: jobs there name DC hosts, and nothing is placed for them.
+TEST(ScenarioValidation, TrainingOnDcHostsPlacesNothing) {
   json d = star();
-  d["platform"] = json::parse(R"({"topology": "edge_dc", "clients": 2, "edges": 1, "dc_servers": 1,
+  d["platform"] = json::parse(R"({"topology": "edge_dc", "clients": 2, "edges": 1, "dc_servers": 2,
       "client": {}, "edge": {}, "dc": {}, "client_link": {"bandwidth": "1Gbps"},
       "edge_link": {"bandwidth": "1Gbps"}, "wan": {"bandwidth": "1Gbps"}, "dc_link": {"bandwidth": "1Gbps"}})");
-  EXPECT_CONTAINS(error_of(d), "test.json: /workload: a training workload needs compute hosts; the edge_dc topology has none");
+  d["workload"]["jobs"] = json::parse(R"([{"gradient_size": "1MB", "workers": 2, "iterations": 1, "compute": "1ms"}])");
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/0/workers: 2 hosts asked for, the platform has 0 compute hosts");
+  d["workload"]["jobs"][0]["workers"] = {"dc0"};
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/0: give \"servers\": the edge_dc platform has no compute hosts");
+  d["workload"]["jobs"][0]["workers"] = {"edge0"};
+  EXPECT_CONTAINS(error_of(d), "test.json: /workload/jobs/0/workers/0: \"edge0\" is a edge, not a compute host (nor a DC server)");
+  d["workload"]["jobs"][0]["workers"] = {"dc0"};
+  d["workload"]["jobs"][0]["servers"] = {"dc1"};
+  const Scenario s = parse_scenario(d, "test.json");
+  EXPECT_EQ(s.workloads[0].as<TrainingWorkload>().jobs[0].servers, std::vector<std::string>{"dc1"});
 }
 
 TEST(ScenarioValidation, OddDocuments) {
@@ -333,17 +343,17 @@ TEST(ScenarioValidation, JobDefaultsFillAndJobOverridesWinForListedAndTracedJobs
   // Defaults: a size and iterations; the listed job has neither, the traced rows give both.
   d["workload"]["job_defaults"] = {{"gradient_size", "10MB"}, {"iterations", 4}, {"aggregation", "ring"}};
   Scenario s = parse_scenario(d, "test.json");
-  ASSERT_EQ(s.training.jobs.size(), 3u);
-  EXPECT_EQ(s.training.jobs[0].iterations, 4);                 // filled by the default
-  EXPECT_DOUBLE_EQ(s.training.jobs[0].gradient_bytes, 10e6);   // filled by the default
-  EXPECT_EQ(s.training.jobs[1].iterations, 5);                 // the trace column wins over the default
-  EXPECT_EQ(s.training.jobs[1].model, "VGG16");                // its model replaces the default size
-  EXPECT_EQ(s.training.jobs[2].iterations, 7);
+  ASSERT_EQ(s.workloads[0].as<TrainingWorkload>().jobs.size(), 3u);
+  EXPECT_EQ(s.workloads[0].as<TrainingWorkload>().jobs[0].iterations, 4);                 // filled by the default
+  EXPECT_DOUBLE_EQ(s.workloads[0].as<TrainingWorkload>().jobs[0].gradient_bytes, 10e6);   // filled by the default
+  EXPECT_EQ(s.workloads[0].as<TrainingWorkload>().jobs[1].iterations, 5);                 // the trace column wins over the default
+  EXPECT_EQ(s.workloads[0].as<TrainingWorkload>().jobs[1].model, "VGG16");                // its model replaces the default size
+  EXPECT_EQ(s.workloads[0].as<TrainingWorkload>().jobs[2].iterations, 7);
 
   // Overrides win over the job's fields and trace columns, and replace the model by a size.
   d["workload"]["job_overrides"] = {{"iterations", 1000}, {"gradient_size", "100MB"}};
   s = parse_scenario(d, "test.json");
-  for (const auto& j : s.training.jobs) {
+  for (const auto& j : s.workloads[0].as<TrainingWorkload>().jobs) {
     EXPECT_EQ(j.iterations, 1000) << j.name;
     EXPECT_DOUBLE_EQ(j.gradient_bytes, 100e6) << j.name;
     EXPECT_EQ(j.model, "custom") << j.name;
@@ -352,7 +362,7 @@ TEST(ScenarioValidation, JobDefaultsFillAndJobOverridesWinForListedAndTracedJobs
   d["workload"]["job_overrides"] = {{"model", "ResNet50"}};
   d["workload"]["jobs"][0]["gradient_size"] = "1MB";
   s = parse_scenario(d, "test.json");
-  for (const auto& j : s.training.jobs) EXPECT_EQ(j.model, "ResNet50") << j.name;
+  for (const auto& j : s.workloads[0].as<TrainingWorkload>().jobs) EXPECT_EQ(j.model, "ResNet50") << j.name;
   // Unknown keys in either layer are refused like a job's.
   d["workload"]["job_overrides"] = {{"iteration", 3}};
   EXPECT_NE(error_of(d).find("/workload/job_overrides/iteration: unknown key \"iteration\""), std::string::npos) << error_of(d);
