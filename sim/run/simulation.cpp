@@ -137,7 +137,7 @@ void run_training_workload(RunContext& ctx, sg4::Engine& engine, const ProgressC
   }
   out.tables.push_back(jobs_table(training));
   out.metrics.update(compression_metrics(training));
-  if (scenario.training.compression) {
+  if (reports_compression(training)) {
     out.tables.push_back(compression_jobs_table(training));
     out.tables.push_back(rounds_table(training));
     if (scenario.training.learning) out.tables.push_back(accuracy_table(training));
