@@ -76,7 +76,7 @@ std::vector<std::string> host_list(const JsonNode& n, const Topology& topo, Plac
 
 JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer& placer) {
   n.allow_keys({"name", "model", "gradient_size", "workers", "aggregation", "servers", "iterations", "compute",
-                "compute_jitter", "arrival"});
+                "compute_jitter", "arrival", "compression"});
   JobSpec j;
   j.name = n.text_or("name", fmt::format("job{}", index));
   if (n.has("model") == n.has("gradient_size")) n.fail("give either \"model\" or \"gradient_size\"");
@@ -127,8 +127,9 @@ JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer&
   return j;
 }
 
-// What a scheme asks of the job's aggregation path.
-void check_compression(const JobSpec& j, const JsonNode& job, const CompressionSpec& c, const JsonNode& where) {
+// What a scheme asks of the job's aggregation path. `where` is the compression object that
+// chose the scheme (the job's own or the workload's), `ring_where` what a ring job is told at.
+void check_compression(const JobSpec& j, const JsonNode& ring_where, const CompressionSpec& c, const JsonNode& where) {
   compression::SchemeConfig config = c.scheme;
   config.workers = int(j.workers.size());
   std::unique_ptr<compression::Scheme> scheme;
@@ -139,7 +140,7 @@ void check_compression(const JobSpec& j, const JsonNode& job, const CompressionS
     where.find("granularity").value_or(where).fail(fmt::format("job \"{}\": {}", j.name, e.what()));
   }
   if (j.aggregation == AggregationKind::ring_allreduce && config.name != "none")
-    job.fail(fmt::format("scheme \"{}\" needs an aggregator (aggregation \"ps\" or \"ina\"), not a ring all-reduce",
+    ring_where.fail(fmt::format("scheme \"{}\" needs an aggregator (aggregation \"ps\" or \"ina\"), not a ring all-reduce",
                          config.name));
   // A switch adds integers: THC's table values, or fp32 converted to fixed point as ATP does.
   if (j.aggregation == AggregationKind::in_network && !scheme->integer_sum() && config.name != "none")
@@ -147,6 +148,24 @@ void check_compression(const JobSpec& j, const JsonNode& job, const CompressionS
         "scheme \"{}\" cannot aggregate in the switch (job \"{}\" uses aggregation \"ina\"): its aggregate is not a sum "
         "of integers; use thc, uhc or none, or aggregation \"ps\"",
         config.name, j.name));
+}
+
+// A job's own "compression": an object with the workload's schema, or the string "none" for
+// plain fp32 whatever the workload's default. With `learning`, "none" still trains the job's
+// proxy, through scheme "none" (fp32 with its aggregation costs), exactly as a workload with
+// learning and no compression trains every job: a proxy needs an aggregate to step on.
+std::optional<CompressionSpec> job_compression(const JsonNode& n, const TrainingWorkload& t, const std::string& base_dir) {
+  if (n.raw().is_string()) {
+    if (n.text() != "none")
+      n.fail(fmt::format("\"{}\": a job's compression is an object like the workload's (\"scheme\": ...) or \"none\"",
+                         n.text()));
+    if (!t.learning) return std::nullopt;
+    const json none = {{"scheme", "none"}};
+    return parse_compression(JsonNode(none, n.file(), n.path()), base_dir);
+  }
+  if (!n.raw().is_object())
+    n.fail("a job's compression is an object like the workload's (\"scheme\": ...) or \"none\"");
+  return parse_compression(n, base_dir);
 }
 
 }  // namespace
@@ -173,13 +192,15 @@ TrainingWorkload parse_training(const JsonNode& w, const JsonNode& policies, con
   // Jobs come from "jobs" and from a trace file. Precedence, lowest first: "job_defaults" (fills
   // what a job or its trace row leaves out), the job's own fields or columns, "job_overrides"
   // (wins over both: reshapes traced jobs). "model" and "gradient_size" are one choice: a
-  // layer that gives either replaces the other from the layers below.
+  // layer that gives either replaces the other from the layers below. A layer's "compression"
+  // replaces the one below whole (no merging of scheme options: a scheme's options mean
+  // nothing to another scheme); the workload's "compression" lies below all three.
   std::deque<json> merged;  // stable addresses: JsonNodes point into it
   std::vector<JsonNode> jobs;
   std::optional<JsonNode> defaults = w.find("job_defaults"), overrides = w.find("job_overrides");
   for (const auto& layer : {defaults, overrides})
     if (layer) layer->allow_keys({"model", "gradient_size", "workers", "aggregation", "servers", "iterations", "compute",
-                                  "compute_jitter", "arrival"});
+                                  "compute_jitter", "arrival", "compression"});
   auto layer_over = [](json& below, const json& above) {
     if (above.contains("model")) below.erase("gradient_size");
     if (above.contains("gradient_size")) below.erase("model");
@@ -237,7 +258,16 @@ TrainingWorkload parse_training(const JsonNode& w, const JsonNode& policies, con
             "{} iterations of {:g} INA fragments, {:g} in all, above the bound of 2^34 (the PS's per-fragment state)",
             j.iterations, fragments, fragments * double(j.iterations)));
     }
-    if (t.compression) check_compression(t.jobs.back(), jobs[i], *t.compression, w.find("compression").value_or(w));
+    JobSpec& job = t.jobs.back();
+    if (auto own = jobs[i].find("compression")) {
+      job.compression = job_compression(*own, t, base_dir);
+      if (job.compression) check_compression(job, *own, *job.compression, *own);
+    } else if (t.compression) {
+      job.compression = t.compression;
+      check_compression(job, jobs[i], *t.compression, w.find("compression").value_or(w));
+    }
+    // A ring has no aggregator to run a scheme (only "none" passes the check above).
+    if (job.aggregation == AggregationKind::ring_allreduce) job.compression.reset();
     if (names.insert(t.jobs.back().name).second) continue;
     // A default name ("job1") can collide with a name given to an earlier job.
     if (jobs[i].has("name")) jobs[i].at("name").fail("a job of that name exists already");

@@ -57,6 +57,10 @@ struct JobSpec {
   double compute_s;  // per iteration, on the worker's device
   double compute_jitter = 0;  // each worker's iteration takes compute_s x (1 + U(-j, j))
   double arrival_s;
+  // The scheme this job's gradients go through, after precedence (README "Per-job
+  // compression"): the job's own "compression" (with job_defaults / job_overrides), else the
+  // workload's. Empty: plain fp32 with no scheme work; always empty for ring all-reduce.
+  std::optional<CompressionSpec> compression;
 };
 
 struct TrainingWorkload : WorkloadBody {

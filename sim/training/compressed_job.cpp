@@ -1,5 +1,7 @@
 #include "training/compressed_job.hpp"
 
+#include <algorithm>
+
 #include <simgrid/s4u.hpp>
 
 namespace cs {
@@ -72,7 +74,10 @@ namespace cs {
 void attach_compression(RunContext& ctx, TrainingState& state) {
   const TrainingWorkload& w = state.workload;
   state.compressed.resize(w.jobs.size());
-  if (!w.compression) return;
+  // Each job's own scheme (scenario: JobSpec::compression, the workload's unless the job gave
+  // its own); jobs without one run plain fp32 and get no CompressedJob.
+  const bool any = std::any_of(w.jobs.begin(), w.jobs.end(), [](const JobSpec& j) { return j.compression.has_value(); });
+  if (!any) return;
   const learning::FashionMnist* data = nullptr;
   if (w.learning) {
     try {
@@ -83,7 +88,7 @@ void attach_compression(RunContext& ctx, TrainingState& state) {
   }
   for (size_t j = 0; j < w.jobs.size(); ++j) {
     const JobSpec& job = w.jobs[j];
-    if (job.aggregation == AggregationKind::ring_allreduce) continue;
+    if (job.aggregation == AggregationKind::ring_allreduce || !job.compression) continue;
     // The PS path is a datagram transport without retransmission, as THC's: a lost packet's
     // contribution is left out of the sum. Under INA, ATP's transport resends instead.
     std::vector<double> loss_up;
@@ -92,7 +97,7 @@ void attach_compression(RunContext& ctx, TrainingState& state) {
       for (const auto& name : job.workers)
         loss_up.push_back(1.0 - ctx.delivery_probability(ctx.platform.host(name), server));
     }
-    state.compressed[j] = std::make_unique<CompressedJob>(job, *w.compression, w.learning ? &*w.learning : nullptr, data,
+    state.compressed[j] = std::make_unique<CompressedJob>(job, *job.compression, w.learning ? &*w.learning : nullptr, data,
                                                           ctx.scenario.seed ^ (0x9e3779b97f4a7c15ull * (j + 1)),
                                                           std::move(loss_up));
   }

@@ -42,6 +42,15 @@ void for_each_compressed(const TrainingState& s, F&& f) {
 
 }  // namespace
 
+bool reports_compression(const TrainingState& s) {
+  if (s.workload.compression) return true;
+  return std::any_of(s.compressed.begin(), s.compressed.end(), [](const auto& c) { return c != nullptr; });
+}
+
+// Means over the jobs with a scheme only: an fp32 job has no encode, decode or scheme bytes to
+// average in, and counting it as zeros would flatter the scheme. A workload whose aggregating
+// jobs all share one scheme (every shipped scenario) reports exactly what it did before jobs
+// could choose their own.
 nlohmann::json compression_metrics(const TrainingState& s) {
   std::vector<double> tta, accuracy, vnmse, lost, total, compute, compression, communication, aggregation, up, down;
   size_t jobs = 0, reached = 0, learning = 0;
@@ -59,6 +68,9 @@ nlohmann::json compression_metrics(const TrainingState& s) {
     if (c.time_to_accuracy_s() >= 0) ++reached, tta.push_back(c.time_to_accuracy_s());
   });
   if (jobs == 0) return nlohmann::json::object();
+  // PS and INA jobs running plain fp32 beside them: say over how many jobs the means run.
+  size_t aggregating = 0;
+  for (const auto& j : s.workload.jobs) aggregating += j.aggregation != AggregationKind::ring_allreduce;
   nlohmann::json m = {
       {"round_time_mean_s", mean(total)},
       {"round_compute_mean_s", mean(compute)},
@@ -68,6 +80,7 @@ nlohmann::json compression_metrics(const TrainingState& s) {
       {"bytes_up_per_round", mean(up)},
       {"bytes_down_per_round", mean(down)},
   };
+  if (jobs < aggregating) m["compressed_jobs"] = jobs;
   if (learning > 0) {
     m["vnmse_mean"] = mean(vnmse);
     m["lost_packet_share_mean"] = mean(lost);

@@ -9,8 +9,8 @@ namespace ina_sim {
 class InaRun;
 }
 
-// Gives every PS or INA job of a workload with a compression scheme its CompressedJob (and
-// loads the proxy's data set). Call before the INA run is built: it sizes packets from it.
+// Gives every PS or INA job with a compression scheme (its own or the workload's) its
+// CompressedJob (and loads the proxy's data set). Call before the INA run is built: it sizes packets from it.
 void attach_compression(RunContext& ctx, TrainingState& state);
 
 // Creates the launcher actor; call before Engine::run(). Jobs with in-network aggregation are

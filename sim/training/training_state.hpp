@@ -42,6 +42,9 @@ struct TrainingState {
 nlohmann::json training_metrics(const TrainingState& s);
 Table jobs_table(const TrainingState& s);
 Table iterations_table(const TrainingState& s);
+// Whether the run writes the compression tables: the workload has a scheme, or some job has its
+// own (the tables then list only the jobs with a scheme; fp32 jobs are in jobs.csv alone).
+bool reports_compression(const TrainingState& s);
 // Jobs with a compression scheme: per job (scheme, bytes, round split, vNMSE, time-to-accuracy),
 // per round, and the accuracy curve.
 nlohmann::json compression_metrics(const TrainingState& s);

@@ -57,7 +57,7 @@ class TrainingRun final : public WorkloadRun {
     }
     out.tables.push_back(jobs_table(state_));
     out.metrics.update(compression_metrics(state_));
-    if (workload_.compression) {
+    if (reports_compression(state_)) {
       out.tables.push_back(compression_jobs_table(state_));
       out.tables.push_back(rounds_table(state_));
       if (workload_.learning) out.tables.push_back(accuracy_table(state_));
