@@ -66,8 +66,12 @@ void JsonNode::expect(bool ok, std::string_view what) const {
 }
 
 void JsonNode::allow_keys(std::initializer_list<std::string_view> keys) const {
+  allow_keys(std::span<const std::string_view>(keys.begin(), keys.size()));
+}
+
+void JsonNode::allow_keys(std::span<const std::string_view> keys) const {
   expect(value_->is_object(), "an object");
-  std::vector<std::string_view> allowed(keys);
+  std::vector<std::string_view> allowed(keys.begin(), keys.end());
   for (const auto& [key, v] : value_->items()) {
     bool known = false;
     for (auto k : allowed) known = known || k == key;
@@ -107,10 +111,14 @@ std::string JsonNode::text() const {
 }
 
 std::string JsonNode::choice(std::initializer_list<std::string_view> allowed) const {
+  return choice(std::span<const std::string_view>(allowed.begin(), allowed.size()));
+}
+
+std::string JsonNode::choice(std::span<const std::string_view> allowed) const {
   std::string v = text();
   for (auto a : allowed)
     if (a == v) return v;
-  std::vector<std::string_view> list(allowed);
+  std::vector<std::string_view> list(allowed.begin(), allowed.end());
   std::string names;
   for (auto a : allowed) names += (names.empty() ? "" : ", ") + std::string(a);
   fail(fmt::format("unknown value \"{}\"{}; one of: {}", v, did_you_mean(v, list), names));
