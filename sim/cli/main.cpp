@@ -20,6 +20,7 @@
 #include "output/result_dir.hpp"
 #include "run/simulation.hpp"
 #include "scenario/scenario.hpp"
+#include "scenario/topology_kinds.hpp"
 #include "training/model_zoo.hpp"
 #include "version.hpp"
 
@@ -33,6 +34,7 @@ constexpr const char* usage = R"(usage:
                       (--trace: the run's timeline as Chrome trace-event JSON, for Perfetto)
   clustersim validate FILE... [--set /json/pointer=value]...
   clustersim models
+  clustersim topologies   (the platform.topology kinds)
   clustersim compress [--scheme thc|uhc|none|fp16|topk|terngrad|qsgd] [--bits B] [--granularity G] [--clip P]
                       [--topk-ratio R] [--qsgd-levels S] [--workers N] [--dim D] [--dist gaussian|lognormal]
                       [--seed S] [--rounds R]   (one scheme on synthetic vectors; prints one JSON object)
@@ -226,6 +228,11 @@ int cmd_models() {
   return exit_code::ok;
 }
 
+int cmd_topologies() {
+  for (const auto& k : topology_kinds()) fmt::print("{:<12} {}\n", k.name, k.description);
+  return exit_code::ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -244,6 +251,7 @@ int main(int argc, char** argv) {
     if (command == "run") return cmd_run(args);
     if (command == "validate") return cmd_validate(args);
     if (command == "models") return cmd_models();
+    if (command == "topologies") return cmd_topologies();
     if (command == "compress") return cli::cmd_compress(args);
     throw UsageError(fmt::format("unknown command \"{}\"", command));
   } catch (const BadInput& e) {

@@ -6,7 +6,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "tree_zone.hpp"
+#include "route_zone.hpp"
 
 namespace cs {
 namespace {
@@ -35,15 +35,15 @@ Platform build_platform(const PlatformSpec& spec, Routing routing) {
 
   // One zone holds every host: hosts may be transit vertices (a switch is a host with an actor),
   // and only the links on a path take part in sharing, so a star is non-blocking. Routes are the
-  // shortest paths of the graph. On a tree (every shipped topology) the tree zone walks them
-  // directly and yields exactly the Dijkstra zone's routes, without its per-message scan of a
-  // switch's links (tree_zone.hpp); any other graph keeps SimGrid's Dijkstra zone.
-  std::optional<TreeShape> tree;
-  if (routing != Routing::dijkstra) tree = TreeShape::of(topo);
-  if (routing == Routing::tree && !tree) throw std::logic_error("build_platform: the tree zone needs a tree");
-  TreeZone* tree_zone = tree ? TreeZone::create(topo.kind) : nullptr;
-  sg4::NetZone* zone = tree_zone ? tree_zone->get_iface() : sg4::create_dijkstra_zone(topo.kind, true);
-  p.routing = tree_zone ? Routing::tree : Routing::dijkstra;
+  // shortest paths of the graph. On a tree the route zone walks them directly and yields exactly
+  // the Dijkstra zone's routes, without its per-message scan of a switch's links; on a fabric it
+  // follows FabricRoutes' ECMP choice (route_zone.hpp); any other graph keeps SimGrid's Dijkstra zone.
+  std::unique_ptr<RouteFunction> routes;
+  if (routing != Routing::dijkstra) routes = routes_of(topo);
+  if (routing == Routing::tree && !routes) throw std::logic_error("build_platform: the route zone needs a tree or a fabric");
+  RouteZone* route_zone = routes ? RouteZone::create(topo.kind) : nullptr;
+  sg4::NetZone* zone = route_zone ? route_zone->get_iface() : sg4::create_dijkstra_zone(topo.kind, true);
+  p.routing = !routes ? Routing::dijkstra : std::string_view(routes->name()) == "fabric" ? Routing::fabric : Routing::tree;
   for (const auto& n : topo.nodes) {
     sg4::Host* h = zone->create_host(n.name, n.host.speed_flops)->set_core_count(n.host.cores);
     if (p.energy) {
@@ -67,12 +67,12 @@ Platform build_platform(const PlatformSpec& spec, Routing routing) {
             direction->get_name() + "-lat", profile_text(l.spec.latency_trace, 1.0), -1));
     }
     link->seal();
-    if (!tree_zone)  // an edge of the Dijkstra zone's graph, "up" from a to b, "down" back
+    if (!route_zone)  // an edge of the Dijkstra zone's graph, "up" from a to b, "down" back
       zone->add_route(p.hosts[l.a]->get_netpoint(), p.hosts[l.b]->get_netpoint(), nullptr, nullptr,
                       {sg4::LinkInRoute(link, sg4::LinkInRoute::Direction::UP)}, true);
     p.links.push_back(link);
   }
-  if (tree_zone) tree_zone->set_tree(std::move(*tree), p.hosts, p.links);
+  if (route_zone) route_zone->set_routes(std::move(routes), p.hosts, p.links);
   zone->seal();
   return p;
 }

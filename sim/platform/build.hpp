@@ -10,16 +10,18 @@ namespace cs {
 
 namespace sg4 = simgrid::s4u;
 
-// How routes are found. automatic: the tree zone when the graph is a tree (tree_zone.hpp), else
-// SimGrid's Dijkstra zone; tree and dijkstra force one (dijkstra is what every platform used
-// before the tree zone; the tests compare the two routes pair by pair).
-enum class Routing { automatic, tree, dijkstra };
+// How routes are found. automatic: the route zone (route_zone.hpp) when routes_of() has a route
+// function for the graph (a tree, a leaf-spine, a fat-tree), else SimGrid's Dijkstra zone; tree
+// forces the route zone (throws when the graph has none), dijkstra SimGrid's (what every platform
+// used before the route zone; the tests compare the two routes pair by pair). The built
+// platform reports tree, fabric or dijkstra.
+enum class Routing { automatic, tree, dijkstra, fabric };
 
 struct Platform {
   std::vector<sg4::Host*> hosts;  // indexed like Topology::nodes
   std::vector<sg4::SplitDuplexLink*> links;  // indexed like Topology::links
   bool energy = false;  // host energy plugin active
-  Routing routing = Routing::dijkstra;  // the zone built: tree or dijkstra
+  Routing routing = Routing::dijkstra;  // the zone built: tree, fabric or dijkstra
 
   sg4::Host* host(const std::string& name) const;  // nullptr when absent
 };

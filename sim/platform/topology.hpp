@@ -1,6 +1,7 @@
 #pragma once
 // A platform as a plain graph (hosts, switches and the links between them), built from the
 // scenario's topology kind before any SimGrid object exists, so its shape can be tested alone.
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -43,10 +44,14 @@ struct TopologyLink {
   LinkSpec spec;
 };
 
+struct FabricLayout;  // fabric.hpp
+
 struct Topology {
   std::string kind;
   std::vector<TopologyNode> nodes;
   std::vector<TopologyLink> links;
+  // Set by make_leaf_spine and make_fat_tree: where each node sits, which their routes need.
+  std::shared_ptr<const FabricLayout> fabric;
 
   std::optional<size_t> find(std::string_view name) const;
   std::vector<std::string> names_with_role(NodeRole role) const;

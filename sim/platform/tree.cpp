@@ -56,13 +56,20 @@ void TreeShape::split_path(size_t src, size_t dst, std::vector<size_t>& rising, 
 }
 
 std::vector<TreeShape::Hop> TreeShape::path(size_t src, size_t dst) const {
-  std::vector<size_t> rising, falling;
-  split_path(src, dst, rising, falling);
   std::vector<Hop> hops;
+  std::vector<size_t> rising, falling;
+  path(src, dst, hops, rising, falling);
+  return hops;
+}
+
+void TreeShape::path(size_t src, size_t dst, std::vector<Hop>& hops, std::vector<size_t>& rising,
+                     std::vector<size_t>& falling) const {
+  split_path(src, dst, rising, falling);
+  hops.clear();
+  hops.reserve(rising.size() + falling.size());
   for (size_t v : rising) hops.push_back({vertices_[v].link, vertices_[v].up_to_parent});
   for (auto it = falling.rbegin(); it != falling.rend(); ++it)
     hops.push_back({vertices_[*it].link, !vertices_[*it].up_to_parent});
-  return hops;
 }
 
 }  // namespace cs

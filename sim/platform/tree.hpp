@@ -1,12 +1,13 @@
 #pragma once
-// A topology whose graph is a tree (every kind clustersim builds: star, two_tier, edge_dc). In a
-// tree each pair of vertices has exactly one simple path, so the shortest path SimGrid's Dijkstra
+// A topology whose graph is a tree (star, two_tier, edge_dc; the fabrics of fabric.hpp are not).
+// In a tree each pair of vertices has exactly one simple path, so the shortest path SimGrid's Dijkstra
 // zone finds is that path, and a route is the walk from each end up to their lowest common
 // ancestor: a few steps, whatever the number of hosts. Plain C++ (no SimGrid), so the routing
-// zone built on it (tree_zone.hpp) and the tests share one walk.
+// zone (route_zone.hpp, through routes.hpp) and the tests share one walk.
 #include <optional>
 #include <vector>
 
+#include "routes.hpp"
 #include "topology.hpp"
 
 namespace cs {
@@ -36,12 +37,12 @@ class TreeShape {
   void split_path(size_t src, size_t dst, std::vector<size_t>& rising, std::vector<size_t>& falling) const;
 
   // The path's links in order, each with the direction it is crossed in (up: from a to b).
-  struct Hop {
-    size_t link;
-    bool up;
-    bool operator==(const Hop&) const = default;
-  };
+  using Hop = RouteHop;
   std::vector<Hop> path(size_t src, size_t dst) const;
+  // The same into `hops`, with split_path's scratch vectors passed in: allocation-free once
+  // they have grown (the route zone calls this for every message).
+  void path(size_t src, size_t dst, std::vector<Hop>& hops, std::vector<size_t>& rising,
+            std::vector<size_t>& falling) const;
 
  private:
   std::vector<Vertex> vertices_;

@@ -66,8 +66,12 @@ void JsonNode::expect(bool ok, std::string_view what) const {
 }
 
 void JsonNode::allow_keys(std::initializer_list<std::string_view> keys) const {
+  allow_keys(std::span<const std::string_view>(keys.begin(), keys.size()));
+}
+
+void JsonNode::allow_keys(std::span<const std::string_view> keys) const {
   expect(value_->is_object(), "an object");
-  std::vector<std::string_view> allowed(keys);
+  std::vector<std::string_view> allowed(keys.begin(), keys.end());
   for (const auto& [key, v] : value_->items()) {
     bool known = false;
     for (auto k : allowed) known = known || k == key;

@@ -29,6 +29,7 @@ class JsonNode {
 
   // Objects.
   void allow_keys(std::initializer_list<std::string_view> keys) const;
+  void allow_keys(std::span<const std::string_view> keys) const;
   bool has(std::string_view key) const;
   JsonNode at(std::string_view key) const;                 // required member
   std::optional<JsonNode> find(std::string_view key) const;  // optional member
@@ -39,7 +40,7 @@ class JsonNode {
   // Scalars.
   std::string text() const;
   std::string choice(std::initializer_list<std::string_view> allowed) const;
-  std::string choice(std::span<const std::string_view> allowed) const;  // a registry's names
+  std::string choice(std::span<const std::string_view> allowed) const;  // a list built at run time (a registry)
   bool boolean() const;
   double number() const;
   double number(double min, double max) const;  // inclusive range

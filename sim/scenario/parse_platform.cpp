@@ -1,9 +1,9 @@
 #include <fmt/format.h>
 
 #include "scenario.hpp"
+#include "topology_kinds.hpp"
 
 namespace cs {
-namespace {
 
 HostSpec parse_host(const JsonNode& n, HostSpec defaults) {
   n.allow_keys({"speed", "cores", "idle_power", "busy_power"});
@@ -43,11 +43,54 @@ LinkSpec parse_link(const JsonNode& n, const std::string& base_dir) {
   return l;
 }
 
-int count(const JsonNode& n, std::string_view key, int max) { return int(n.at(key).integer(1, max)); }
+int parse_count(const JsonNode& n, std::string_view key, int max) { return int(n.at(key).integer(1, max)); }
 
-const HostSpec default_switch{};  // 1Tf, one core: switches compute only when a policy asks
+HostSpec parse_switch_host(const JsonNode& platform) {
+  const HostSpec default_switch{};  // 1Tf, one core: switches compute only when a policy asks
+  return platform.has("switch") ? parse_host(platform.at("switch"), default_switch) : default_switch;
+}
 
-}  // namespace
+void allow_platform_keys(const JsonNode& platform, std::initializer_list<std::string_view> own) {
+  std::vector<std::string_view> keys{"topology", "network_model", "tcp_window", "switch"};
+  keys.insert(keys.end(), own.begin(), own.end());
+  platform.allow_keys(std::span<const std::string_view>(keys));
+}
+
+Topology parse_star(const JsonNode& n, const std::string& base_dir) {
+  allow_platform_keys(n, {"hosts", "host", "link"});
+  return make_star({.hosts = parse_count(n, "hosts", max_hosts),
+                    .host = parse_host(n.at("host"), HostSpec{}),
+                    .switch_host = parse_switch_host(n),
+                    .link = parse_link(n.at("link"), base_dir)});
+}
+
+Topology parse_two_tier(const JsonNode& n, const std::string& base_dir) {
+  allow_platform_keys(n, {"racks", "hosts_per_rack", "host", "link", "uplink"});
+  int racks = parse_count(n, "racks", 4096), per_rack = parse_count(n, "hosts_per_rack", 4096);
+  if (racks * per_rack > max_hosts) n.at("racks").fail(fmt::format("more than {} hosts in all", max_hosts));
+  return make_two_tier({.racks = racks,
+                        .hosts_per_rack = per_rack,
+                        .host = parse_host(n.at("host"), HostSpec{}),
+                        .switch_host = parse_switch_host(n),
+                        .link = parse_link(n.at("link"), base_dir),
+                        .uplink = parse_link(n.at("uplink"), base_dir)});
+}
+
+Topology parse_edge_dc(const JsonNode& n, const std::string& base_dir) {
+  allow_platform_keys(n, {"clients", "edges", "dc_servers", "client", "edge", "dc", "client_link", "edge_link", "wan",
+                          "dc_link"});
+  return make_edge_dc({.clients = parse_count(n, "clients", max_hosts),
+                       .edges = parse_count(n, "edges", 4096),
+                       .dc_servers = parse_count(n, "dc_servers", 4096),
+                       .client = parse_host(n.at("client"), HostSpec{}),
+                       .edge = parse_host(n.at("edge"), HostSpec{}),
+                       .dc = parse_host(n.at("dc"), HostSpec{}),
+                       .switch_host = parse_switch_host(n),
+                       .client_link = parse_link(n.at("client_link"), base_dir),
+                       .edge_link = parse_link(n.at("edge_link"), base_dir),
+                       .wan = parse_link(n.at("wan"), base_dir),
+                       .dc_link = parse_link(n.at("dc_link"), base_dir)});
+}
 
 std::string resolve_path(const std::string& base_dir, const std::string& p) {
   if (p.empty() || p[0] == '/' || base_dir.empty()) return p;
@@ -56,44 +99,12 @@ std::string resolve_path(const std::string& base_dir, const std::string& p) {
 
 PlatformSpec parse_platform(const JsonNode& n, const std::string& base_dir) {
   PlatformSpec p;
-  std::string kind = n.at("topology").choice({"star", "two_tier", "edge_dc"});
+  const std::string kind = n.at("topology").choice(topology_kind_names());
   if (auto m = n.find("network_model"))
     p.network_model = m->choice({"CM02", "LV08"}) == "CM02" ? NetworkModel::cm02 : NetworkModel::lv08;
   if (auto w = n.find("tcp_window")) p.tcp_window_bytes = w->positive_quantity(Dimension::size);
-  auto switch_host = [&] { return n.has("switch") ? parse_host(n.at("switch"), default_switch) : default_switch; };
-  constexpr int max_hosts = 60000;  // SimGrid fails above ~65,000 actors (kernel map-count limit)
-  if (kind == "star") {
-    n.allow_keys({"topology", "network_model", "tcp_window", "hosts", "host", "link", "switch"});
-    p.topology = make_star({.hosts = count(n, "hosts", max_hosts),
-                            .host = parse_host(n.at("host"), HostSpec{}),
-                            .switch_host = switch_host(),
-                            .link = parse_link(n.at("link"), base_dir)});
-  } else if (kind == "two_tier") {
-    n.allow_keys({"topology", "network_model", "tcp_window", "racks", "hosts_per_rack", "host", "link", "uplink",
-                  "switch"});
-    int racks = count(n, "racks", 4096), per_rack = count(n, "hosts_per_rack", 4096);
-    if (racks * per_rack > max_hosts) n.at("racks").fail(fmt::format("more than {} hosts in all", max_hosts));
-    p.topology = make_two_tier({.racks = racks,
-                                .hosts_per_rack = per_rack,
-                                .host = parse_host(n.at("host"), HostSpec{}),
-                                .switch_host = switch_host(),
-                                .link = parse_link(n.at("link"), base_dir),
-                                .uplink = parse_link(n.at("uplink"), base_dir)});
-  } else {
-    n.allow_keys({"topology", "network_model", "tcp_window", "clients", "edges", "dc_servers", "client", "edge", "dc",
-                  "client_link", "edge_link", "wan", "dc_link", "switch"});
-    p.topology = make_edge_dc({.clients = count(n, "clients", max_hosts),
-                               .edges = count(n, "edges", 4096),
-                               .dc_servers = count(n, "dc_servers", 4096),
-                               .client = parse_host(n.at("client"), HostSpec{}),
-                               .edge = parse_host(n.at("edge"), HostSpec{}),
-                               .dc = parse_host(n.at("dc"), HostSpec{}),
-                               .switch_host = switch_host(),
-                               .client_link = parse_link(n.at("client_link"), base_dir),
-                               .edge_link = parse_link(n.at("edge_link"), base_dir),
-                               .wan = parse_link(n.at("wan"), base_dir),
-                               .dc_link = parse_link(n.at("dc_link"), base_dir)});
-  }
+  for (const auto& k : topology_kinds())
+    if (k.name == kind) p.topology = k.parse(n, base_dir);
   return p;
 }
 

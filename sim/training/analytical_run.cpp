@@ -8,7 +8,7 @@
 #include <xbt/config.hpp>
 
 #include "ina/ina_run.hpp"
-#include "platform/tree.hpp"
+#include "platform/routes.hpp"
 
 namespace cs {
 namespace {
@@ -18,16 +18,19 @@ using analytical::Stage;
 // Routes as channel lists: link i's "up" direction (a -> b) is channel 2i, "down" 2i + 1.
 class Routes {
  public:
-  Routes(const Topology& topo, analytical::Problem& p) : topo_(topo), p_(p), tree_(TreeShape::of(topo)) {
-    if (!tree_) throw std::logic_error("analytical fidelity: the topology is not a tree (load_scenario checks this)");
+  // The route function SimGrid's zone uses (routes.hpp): trees and fabrics; every topology kind has one.
+  Routes(const Topology& topo, analytical::Problem& p) : topo_(topo), p_(p), routes_(routes_of(topo)) {
+    if (!routes_) throw std::logic_error("analytical fidelity: the topology has no route function");
   }
   std::uint32_t path(const std::string& from, const std::string& to) {
     const size_t a = *topo_.find(from), b = *topo_.find(to);
     auto [it, fresh] = ids_.try_emplace({a, b}, std::uint32_t(p_.paths.size()));
     if (fresh) {
       net::Path path;
-      for (const auto& hop : tree_->path(a, b)) path.forward.push_back(std::uint32_t(2 * hop.link + (hop.up ? 0 : 1)));
-      for (const auto& hop : tree_->path(b, a)) path.backward.push_back(std::uint32_t(2 * hop.link + (hop.up ? 0 : 1)));
+      routes_->path(a, b, hops_);
+      for (const auto& hop : hops_) path.forward.push_back(std::uint32_t(2 * hop.link + (hop.up ? 0 : 1)));
+      routes_->path(b, a, hops_);
+      for (const auto& hop : hops_) path.backward.push_back(std::uint32_t(2 * hop.link + (hop.up ? 0 : 1)));
       p_.paths.push_back(std::move(path));
       ends_.push_back({a, b});
     }
@@ -39,7 +42,8 @@ class Routes {
  private:
   const Topology& topo_;
   analytical::Problem& p_;
-  std::optional<TreeShape> tree_;
+  std::unique_ptr<RouteFunction> routes_;
+  std::vector<RouteHop> hops_;
   std::map<std::pair<size_t, size_t>, std::uint32_t> ids_;
   std::vector<std::pair<size_t, size_t>> ends_;
 };

@@ -1,4 +1,4 @@
-// The tree routing zone (sim/platform/tree_zone.hpp) routes exactly as SimGrid's Dijkstra zone
+// The route zone on trees (sim/platform/route_zone.hpp) routes exactly as SimGrid's Dijkstra zone
 // did: for every ordered pair of hosts, switches included and a host to itself, the same links
 // (names, order, directions) and the same latency to the last bit, on small star, two_tier and
 // edge_dc platforms. Each zone is built in its own forked child (one simulation per process);
