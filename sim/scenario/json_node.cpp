@@ -107,10 +107,14 @@ std::string JsonNode::text() const {
 }
 
 std::string JsonNode::choice(std::initializer_list<std::string_view> allowed) const {
+  return choice(std::span<const std::string_view>(allowed.begin(), allowed.size()));
+}
+
+std::string JsonNode::choice(std::span<const std::string_view> allowed) const {
   std::string v = text();
   for (auto a : allowed)
     if (a == v) return v;
-  std::vector<std::string_view> list(allowed);
+  std::vector<std::string_view> list(allowed.begin(), allowed.end());
   std::string names;
   for (auto a : allowed) names += (names.empty() ? "" : ", ") + std::string(a);
   fail(fmt::format("unknown value \"{}\"{}; one of: {}", v, did_you_mean(v, list), names));

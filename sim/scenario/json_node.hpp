@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,7 @@ class JsonNode {
   // Scalars.
   std::string text() const;
   std::string choice(std::initializer_list<std::string_view> allowed) const;
+  std::string choice(std::span<const std::string_view> allowed) const;  // a registry's names()
   bool boolean() const;
   double number() const;
   double number(double min, double max) const;  // inclusive range
