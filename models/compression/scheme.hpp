@@ -87,7 +87,7 @@ class Scheme {
 
 // Parameters of every scheme; each reads its own.
 struct SchemeConfig {
-  std::string name = "thc";         // thc, uhc, none, fp16, topk, terngrad, qsgd
+  std::string name = "thc";         // a registered scheme: schemes() below
   int bits = 4;                     // thc, uhc: index bits; qsgd: bits per level code
   int granularity = 30;             // thc, uhc: g
   double clip_probability = 1.0 / 32;  // thc: p
