@@ -8,7 +8,7 @@
 #include <random>
 #include <vector>
 
-#include "ina/aggregation_policy.hpp"
+#include "ina/policy_registry.hpp"
 
 namespace {
 
@@ -19,7 +19,7 @@ struct Stream {
   std::vector<std::int32_t> values;
 };
 
-Stream make_stream(PolicyKind kind, std::uint32_t memory, std::uint32_t width) {
+Stream make_stream(std::string_view kind, std::uint32_t memory, std::uint32_t width) {
   constexpr std::uint32_t jobs = 8, workers = 8, fragments = 4096, per_job_indices = 2800;
   Stream s;
   s.values.assign(width, 1);
@@ -31,13 +31,13 @@ Stream make_stream(PolicyKind kind, std::uint32_t memory, std::uint32_t width) {
   for (std::uint64_t f = 0; f < fragments; ++f)
     for (std::uint32_t w = 0; w < workers; ++w)
       for (std::uint32_t j = 0; j < jobs; ++j) {
-        std::uint32_t index = kind == PolicyKind::switchml ? std::uint32_t(f % (pool / 2)) : perm[j][f % per_job_indices];
+        std::uint32_t index = kind == "switchml" ? std::uint32_t(f % (pool / 2)) : perm[j][f % per_job_indices];
         s.packets.push_back({j, w, workers, f, index, std::uint32_t(rng() % 16), false, {}});
       }
   return s;
 }
 
-void run(benchmark::State& state, PolicyKind kind) {
+void run(benchmark::State& state, std::string_view kind) {
   const auto width = std::uint32_t(state.range(0));
   const std::uint32_t memory = 4000;
   Stream s = make_stream(kind, memory, width);
@@ -68,9 +68,9 @@ void run(benchmark::State& state, PolicyKind kind) {
   state.SetItemsProcessed(std::int64_t(processed));
 }
 
-void BM_SwitchMl(benchmark::State& s) { run(s, PolicyKind::switchml); }
-void BM_Atp(benchmark::State& s) { run(s, PolicyKind::atp); }
-void BM_Esa(benchmark::State& s) { run(s, PolicyKind::esa); }
+void BM_SwitchMl(benchmark::State& s) { run(s, "switchml"); }
+void BM_Atp(benchmark::State& s) { run(s, "atp"); }
+void BM_Esa(benchmark::State& s) { run(s, "esa"); }
 BENCHMARK(BM_SwitchMl)->Arg(0)->Arg(62)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Atp)->Arg(0)->Arg(62)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Esa)->Arg(0)->Arg(62)->Unit(benchmark::kMillisecond);

@@ -95,8 +95,14 @@ class DenseScheme final : public FloatSumScheme {
 
 }  // namespace
 
-std::unique_ptr<Scheme> make_dense_scheme(const SchemeConfig& config, bool half) {
-  return std::make_unique<DenseScheme>(config, half);
-}
+extern const SchemeEntry none_scheme_entry, fp16_scheme_entry;
+const SchemeEntry none_scheme_entry{"none", "fp32, uncompressed (a switch sums it as fixed point, as ATP)",
+                                    [](const SchemeConfig& c) -> std::unique_ptr<Scheme> {
+                                      return std::make_unique<DenseScheme>(c, false);
+                                    }};
+const SchemeEntry fp16_scheme_entry{"fp16", "fp16 up and down; the aggregator decompresses, sums and rounds to fp16",
+                                    [](const SchemeConfig& c) -> std::unique_ptr<Scheme> {
+                                      return std::make_unique<DenseScheme>(c, true);
+                                    }};
 
 }  // namespace cs::compression::detail

@@ -112,6 +112,13 @@ class QsgdScheme final : public FloatSumScheme {
 
 }  // namespace
 
-std::unique_ptr<Scheme> make_qsgd_scheme(const SchemeConfig& config) { return std::make_unique<QsgdScheme>(config); }
+extern const SchemeEntry qsgd_scheme_entry;
+const SchemeEntry qsgd_scheme_entry{
+    "qsgd", "QSGD: sign plus a stochastic level out of qsgd_levels per coordinate",
+    [](const SchemeConfig& c) -> std::unique_ptr<Scheme> {
+      require(c.qsgd_levels >= 1 && c.qsgd_levels <= 255,
+              "compression scheme " + c.name + ": qsgd_levels must be in 1..255, got " + std::to_string(c.qsgd_levels));
+      return std::make_unique<QsgdScheme>(c);
+    }};
 
 }  // namespace cs::compression::detail

@@ -1,8 +1,6 @@
 #include "compression/scheme.hpp"
 
-#include <array>
 #include <cstdint>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -10,51 +8,31 @@
 #include "compression/simd.hpp"
 
 namespace cs::compression {
-namespace {
 
-constexpr std::array<std::string_view, 7> kNames{"thc", "uhc", "none", "fp16", "topk", "terngrad", "qsgd"};
+// The registered schemes, one line each, in the order listings show them. A scheme's file
+// defines `const SchemeEntry <id>_scheme_entry` in cs::compression::detail; listing its id here
+// declares and registers it.
+#define CS_COMPRESSION_SCHEMES(X) \
+  X(thc)                          \
+  X(uhc)                          \
+  X(none)                         \
+  X(fp16)                         \
+  X(topk)                         \
+  X(terngrad)                     \
+  X(qsgd)
 
-std::string known_names() {
-  std::string s;
-  for (auto n : kNames) s += (s.empty() ? "" : ", ") + std::string(n);
-  return s;
+namespace detail {
+#define CS_DECLARE(id) extern const SchemeEntry id##_scheme_entry;
+CS_COMPRESSION_SCHEMES(CS_DECLARE)
+#undef CS_DECLARE
+}  // namespace detail
+
+const Registry<SchemeEntry>& schemes() {
+#define CS_LIST(id) &detail::id##_scheme_entry,
+  static const Registry<SchemeEntry> registry("compression scheme", {CS_COMPRESSION_SCHEMES(CS_LIST)});
+#undef CS_LIST
+  return registry;
 }
-
-std::string number(double x) {
-  std::ostringstream out;
-  out << x;  // shortest of fixed and scientific, 6 significant digits
-  return out.str();
-}
-
-// Bits needed to carry every integer in [0, value].
-int bits_for(std::uint64_t value) {
-  int b = 0;
-  while (b < 64 && (value >> b) != 0) ++b;
-  return b;
-}
-
-void check_thc(const SchemeConfig& c) {
-  using detail::require;
-  const std::string who = "compression scheme " + c.name + ": ";
-  require(c.bits >= 1 && c.bits <= 8, who + "bits must be in 1..8, got " + std::to_string(c.bits));
-  require(c.granularity >= (1 << c.bits) - 1,
-          who + "granularity " + std::to_string(c.granularity) + " is below 2^bits - 1 = " +
-              std::to_string((1 << c.bits) - 1) + " (the table needs 2^bits distinct integers)");
-  require(c.clip_probability > 0 && c.clip_probability < 1,
-          who + "clip_probability must be in (0, 1), got " + number(c.clip_probability));
-  require(c.partition >= 1 && (c.partition & (c.partition - 1)) == 0 && c.partition <= (std::size_t{1} << 32),
-          who + "partition must be a power of two up to 2^32, got " + std::to_string(c.partition));
-  require(c.downstream_bits >= 1 && c.downstream_bits <= 32,
-          who + "downstream_bits must be in 1..32, got " + std::to_string(c.downstream_bits));
-  const std::uint64_t largest = static_cast<std::uint64_t>(c.workers) * static_cast<std::uint64_t>(c.granularity);
-  const int needed = bits_for(largest);
-  require(needed <= c.downstream_bits,
-          who + "workers * granularity = " + std::to_string(c.workers) + " * " + std::to_string(c.granularity) +
-              " = " + std::to_string(largest) + " needs " + std::to_string(needed) + " downstream_bits, got " +
-              std::to_string(c.downstream_bits));
-}
-
-}  // namespace
 
 Aggregate Scheme::start(std::size_t d, const Round& round) const {
   if (round.chunk == 0) throw std::invalid_argument("compression round: chunk must be at least 1 coordinate");
@@ -66,32 +44,19 @@ Aggregate Scheme::start(std::size_t d, const Round& round) const {
   return sum;
 }
 
-std::span<const std::string_view> scheme_names() { return kNames; }
+std::span<const std::string_view> scheme_names() { return schemes().names(); }
 
 std::unique_ptr<Scheme> make_scheme(const SchemeConfig& c) {
   using detail::require;
-  bool known = false;
-  for (auto n : kNames) known = known || n == c.name;
-  require(known, "unknown compression scheme '" + c.name + "' (known: " + known_names() + ")");
+  const SchemeEntry* entry = schemes().find(c.name);
+  require(entry != nullptr, "unknown compression scheme '" + c.name + "' (known: " + schemes().listing() + ")");
   const std::string who = "compression scheme " + c.name + ": ";
   require(c.workers >= 1, who + "workers must be at least 1, got " + std::to_string(c.workers));
   require(c.error_feedback >= -1 && c.error_feedback <= 1,
           who + "error_feedback must be -1 (default), 0 or 1, got " + std::to_string(c.error_feedback));
-  // Each scheme checks only the parameters it reads: a default THC granularity must not stop,
-  // say, fp16 among 64 workers.
-  if (c.name == "thc" || c.name == "uhc") {
-    check_thc(c);
-    return detail::make_thc_scheme(c, c.name == "uhc");
-  }
-  if (c.name == "none" || c.name == "fp16") return detail::make_dense_scheme(c, c.name == "fp16");
-  if (c.name == "topk") {
-    require(c.topk_ratio > 0 && c.topk_ratio <= 1, who + "topk_ratio must be in (0, 1], got " + number(c.topk_ratio));
-    return detail::make_topk_scheme(c);
-  }
-  if (c.name == "terngrad") return detail::make_terngrad_scheme(c);
-  require(c.qsgd_levels >= 1 && c.qsgd_levels <= 255,
-          who + "qsgd_levels must be in 1..255, got " + std::to_string(c.qsgd_levels));
-  return detail::make_qsgd_scheme(c);
+  // Each scheme checks only the parameters it reads (in its entry's make): a default THC
+  // granularity must not stop, say, fp16 among 64 workers.
+  return entry->make(c);
 }
 
 namespace detail {

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/registry.hpp"
+
 namespace cs::compression {
 
 // What all workers share in a round.
@@ -85,7 +87,7 @@ class Scheme {
 
 // Parameters of every scheme; each reads its own.
 struct SchemeConfig {
-  std::string name = "thc";         // thc, uhc, none, fp16, topk, terngrad, qsgd
+  std::string name = "thc";         // a registered scheme: schemes() below
   int bits = 4;                     // thc, uhc: index bits; qsgd: bits per level code
   int granularity = 30;             // thc, uhc: g
   double clip_probability = 1.0 / 32;  // thc: p
@@ -97,7 +99,18 @@ struct SchemeConfig {
   int error_feedback = -1;          // -1: the scheme's default; 0 off; 1 on
 };
 
-// The names make_scheme() knows, in a stable order.
+// One scheme, defined in its scheme's file and listed by one line in scheme.cpp.
+struct SchemeEntry {
+  std::string_view name;         // `/workload/compression/scheme`, `clustersim compress --scheme`
+  std::string_view description;  // one line, for listings
+  // Checks the parameters this scheme reads (std::invalid_argument) and builds it; the checks
+  // every scheme needs (workers, error_feedback) have passed before.
+  std::unique_ptr<Scheme> (*make)(const SchemeConfig& config);
+};
+
+// Every registered scheme, in the order listings show them.
+const Registry<SchemeEntry>& schemes();
+// Its names: the names make_scheme() knows.
 std::span<const std::string_view> scheme_names();
 // Throws std::invalid_argument with a one-line reason for an unknown name or bad parameters
 // (bits outside 1..8, n*g not fitting downstream_bits, ...).

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,11 +13,12 @@
 
 namespace cs::compression::detail {
 
-std::unique_ptr<Scheme> make_thc_scheme(const SchemeConfig& config, bool uniform);
-std::unique_ptr<Scheme> make_dense_scheme(const SchemeConfig& config, bool half);
-std::unique_ptr<Scheme> make_topk_scheme(const SchemeConfig& config);
-std::unique_ptr<Scheme> make_terngrad_scheme(const SchemeConfig& config);
-std::unique_ptr<Scheme> make_qsgd_scheme(const SchemeConfig& config);
+// A parameter in an error message: shortest of fixed and scientific, 6 significant digits.
+inline std::string number(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
 
 // The config's error_feedback (-1 default, 0 off, 1 on) resolved against the scheme's default.
 inline bool resolve_error_feedback(const SchemeConfig& config, bool default_on) {

@@ -101,8 +101,10 @@ class TernGradScheme final : public FloatSumScheme {
 
 }  // namespace
 
-std::unique_ptr<Scheme> make_terngrad_scheme(const SchemeConfig& config) {
-  return std::make_unique<TernGradScheme>(config);
-}
+extern const SchemeEntry terngrad_scheme_entry;
+const SchemeEntry terngrad_scheme_entry{"terngrad", "TernGrad: 2 bits per coordinate plus one scale",
+                                        [](const SchemeConfig& c) -> std::unique_ptr<Scheme> {
+                                          return std::make_unique<TernGradScheme>(c);
+                                        }};
 
 }  // namespace cs::compression::detail

@@ -164,8 +164,47 @@ class ThcScheme final : public Scheme {
 
 }  // namespace
 
-std::unique_ptr<Scheme> make_thc_scheme(const SchemeConfig& config, bool uniform) {
-  return std::make_unique<ThcScheme>(config, uniform);
+namespace {
+
+// Bits needed to carry every integer in [0, value].
+int bits_for(std::uint64_t value) {
+  int b = 0;
+  while (b < 64 && (value >> b) != 0) ++b;
+  return b;
 }
+
+void check_thc(const SchemeConfig& c) {
+  const std::string who = "compression scheme " + c.name + ": ";
+  require(c.bits >= 1 && c.bits <= 8, who + "bits must be in 1..8, got " + std::to_string(c.bits));
+  require(c.granularity >= (1 << c.bits) - 1,
+          who + "granularity " + std::to_string(c.granularity) + " is below 2^bits - 1 = " +
+              std::to_string((1 << c.bits) - 1) + " (the table needs 2^bits distinct integers)");
+  require(c.clip_probability > 0 && c.clip_probability < 1,
+          who + "clip_probability must be in (0, 1), got " + number(c.clip_probability));
+  require(c.partition >= 1 && (c.partition & (c.partition - 1)) == 0 && c.partition <= (std::size_t{1} << 32),
+          who + "partition must be a power of two up to 2^32, got " + std::to_string(c.partition));
+  require(c.downstream_bits >= 1 && c.downstream_bits <= 32,
+          who + "downstream_bits must be in 1..32, got " + std::to_string(c.downstream_bits));
+  const std::uint64_t largest = static_cast<std::uint64_t>(c.workers) * static_cast<std::uint64_t>(c.granularity);
+  const int needed = bits_for(largest);
+  require(needed <= c.downstream_bits,
+          who + "workers * granularity = " + std::to_string(c.workers) + " * " + std::to_string(c.granularity) +
+              " = " + std::to_string(largest) + " needs " + std::to_string(needed) + " downstream_bits, got " +
+              std::to_string(c.downstream_bits));
+}
+
+}  // namespace
+
+extern const SchemeEntry thc_scheme_entry, uhc_scheme_entry;
+const SchemeEntry thc_scheme_entry{"thc", "THC: b-bit indices into a variance-optimal table, integer sums (PS or switch)",
+                                   [](const SchemeConfig& c) -> std::unique_ptr<Scheme> {
+                                     check_thc(c);
+                                     return std::make_unique<ThcScheme>(c, false);
+                                   }};
+const SchemeEntry uhc_scheme_entry{"uhc", "UHC: THC with an evenly spaced table (the ablation)",
+                                   [](const SchemeConfig& c) -> std::unique_ptr<Scheme> {
+                                     check_thc(c);
+                                     return std::make_unique<ThcScheme>(c, true);
+                                   }};
 
 }  // namespace cs::compression::detail

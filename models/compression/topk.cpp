@@ -113,6 +113,13 @@ class TopkScheme final : public FloatSumScheme {
 
 }  // namespace
 
-std::unique_ptr<Scheme> make_topk_scheme(const SchemeConfig& config) { return std::make_unique<TopkScheme>(config); }
+extern const SchemeEntry topk_scheme_entry;
+const SchemeEntry topk_scheme_entry{
+    "topk", "top-k: the topk_ratio largest coordinates as (value, position) pairs, error feedback",
+    [](const SchemeConfig& c) -> std::unique_ptr<Scheme> {
+      require(c.topk_ratio > 0 && c.topk_ratio <= 1,
+              "compression scheme " + c.name + ": topk_ratio must be in (0, 1], got " + number(c.topk_ratio));
+      return std::make_unique<TopkScheme>(c);
+    }};
 
 }  // namespace cs::compression::detail

@@ -1,6 +1,7 @@
 #pragma once
 // The switch's per-packet aggregation logic, one class per allocation policy behind one
 // interface: SwitchML (static pools), ATP (hashed, best effort), ESA (ATP plus preemption).
+// policy_registry.hpp lists them by name, with what the simulator needs to know beyond this.
 #include <memory>
 #include <string_view>
 
@@ -55,9 +56,5 @@ class AggregationPolicy {
   }
   PolicyCounters counters_;
 };
-
-enum class PolicyKind { switchml, atp, esa };
-
-std::unique_ptr<AggregationPolicy> make_policy(PolicyKind kind, const SwitchMemory& memory);
 
 }  // namespace cs::ina

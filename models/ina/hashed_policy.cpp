@@ -3,7 +3,8 @@
 // strictly higher, takes the aggregator and sends the holder's partial sum on (ESA).
 // An aggregator is held from the first packet until the fragment's result (the PS's ACK)
 // passes back through the switch.
-#include "aggregation_policy.hpp"
+#include "hashed_policy.hpp"
+
 #include "aggregator_slots.hpp"
 
 namespace cs::ina {

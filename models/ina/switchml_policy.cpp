@@ -6,6 +6,7 @@
 
 #include "aggregation_policy.hpp"
 #include "aggregator_slots.hpp"
+#include "policy_registry.hpp"
 
 namespace cs::ina {
 namespace {
@@ -78,11 +79,15 @@ class SwitchMlPolicy final : public AggregationPolicy {
 
 }  // namespace
 
-std::unique_ptr<AggregationPolicy> make_hashed_policy(const SwitchMemory& m, bool preemptive);
-
-std::unique_ptr<AggregationPolicy> make_policy(PolicyKind kind, const SwitchMemory& m) {
-  if (kind == PolicyKind::switchml) return std::make_unique<SwitchMlPolicy>(m);
-  return make_hashed_policy(m, kind == PolicyKind::esa);
-}
+extern const PolicyEntry switchml_policy;
+const PolicyEntry switchml_policy{
+    "switchml",
+    "SwitchML: a static pool per job (switchml_pool), the switch multicasts results itself, no PS",
+    {.multicasts_results = true,
+     .pools_per_job = true,
+     .aggregators_per_slot = 2,
+     .values_per_packet = 64,
+     .analytical_sharing = AnalyticalSharing::pools},
+    [](const SwitchMemory& m) -> std::unique_ptr<AggregationPolicy> { return std::make_unique<SwitchMlPolicy>(m); }};
 
 }  // namespace cs::ina

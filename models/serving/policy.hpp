@@ -8,12 +8,27 @@
 #include <string_view>
 #include <vector>
 
+#include "core/registry.hpp"
 #include "serving/lru_memory.hpp"
 
 namespace cs::serving {
 
-enum class SystemKind { hawkvision, infaas, dc_only, edge_only };
-// "hawkvision", "infaas", "dc_only", "edge_only"
+struct SystemEntry;
+
+// A serving system: a handle on its registry entry (below). The four built-ins have names for
+// code that means one of them; a new system needs none, the registry finds it by name.
+class SystemKind {
+ public:
+  static const SystemKind hawkvision, infaas, dc_only, edge_only;  // each defined in its system's file
+  constexpr SystemKind(const SystemEntry& entry) : entry_(&entry) {}
+  const SystemEntry& entry() const { return *entry_; }
+  const SystemEntry* operator->() const { return entry_; }
+  friend bool operator==(SystemKind a, SystemKind b) { return a.entry_ == b.entry_; }
+
+ private:
+  const SystemEntry* entry_;
+};
+// The entry's name: "hawkvision", "infaas", "dc_only", "edge_only", ...
 std::string_view system_name(SystemKind s);
 
 inline constexpr double no_deadline = std::numeric_limits<double>::infinity();
@@ -73,5 +88,26 @@ class ServingPolicy {
 // A tier no variant meets falls back to the most accurate one (accuracy_expected = false);
 // scenario validation rejects such tiers before a run.
 std::unique_ptr<ServingPolicy> make_policy(SystemKind kind, const PolicyConfig& config);
+
+struct SystemTraits {
+  // Routes by per-tier confidence thresholds (a cascade): the scenario is rejected when a
+  // tier's accuracy is beyond what the cascade reaches on the validation split.
+  bool cascade = false;
+};
+
+// One serving system, defined in its own file (hawkvision_system.cpp, ...) and listed by one
+// line in policy.cpp.
+struct SystemEntry {
+  std::string_view name;         // the scenario's `/workload/system` value
+  std::string_view description;  // one line, for listings
+  SystemTraits traits;
+  // Throws std::invalid_argument when `config` cannot work for this system; the checks every
+  // system needs (pool, tiers, model indices) have passed before.
+  void (*validate)(SystemKind kind, const PolicyConfig& config);
+  std::unique_ptr<ServingPolicy> (*make)(SystemKind kind, const PolicyConfig& config);
+};
+
+// Every registered serving system, in the order listings show them.
+const Registry<SystemEntry>& systems();
 
 }  // namespace cs::serving

@@ -1,6 +1,6 @@
 // clustersim: the command line. `run` simulates a scenario and writes its results,
-// `validate` only checks scenario files, `models` lists the model table, `compress` measures a
-// compression scheme alone.
+// `validate` only checks scenario files, `models` lists the model table and the registries'
+// alternatives, `compress` measures a compression scheme alone.
 #include <boost/program_options.hpp>
 #include <cerrno>
 #include <chrono>
@@ -17,10 +17,14 @@
 
 #include "cli/commands.hpp"
 #include "cli/progress_bar.hpp"
+#include "compression/scheme.hpp"
+#include "ina/policy_registry.hpp"
 #include "output/result_dir.hpp"
 #include "run/simulation.hpp"
+#include "scenario/arrival_processes.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/topology_kinds.hpp"
+#include "serving/policy.hpp"
 #include "training/model_zoo.hpp"
 #include "version.hpp"
 
@@ -29,18 +33,21 @@ using namespace cs;
 
 namespace {
 
-constexpr const char* usage = R"(usage:
+// The scheme names come from the compression registry ({schemes}).
+constexpr const char* usage_format = R"(usage:
   clustersim run FILE [--set /json/pointer=value]... [--out DIR] [--quiet] [--trace TRACE.json]
                       (--trace: the run's timeline as Chrome trace-event JSON, for Perfetto)
   clustersim validate FILE... [--set /json/pointer=value]...
   clustersim models
   clustersim topologies   (the platform.topology kinds)
-  clustersim compress [--scheme thc|uhc|none|fp16|topk|terngrad|qsgd] [--bits B] [--granularity G] [--clip P]
+  clustersim compress [--scheme {schemes}] [--bits B] [--granularity G] [--clip P]
                       [--topk-ratio R] [--qsgd-levels S] [--workers N] [--dim D] [--dist gaussian|lognormal]
                       [--seed S] [--rounds R]   (one scheme on synthetic vectors; prints one JSON object)
   clustersim compress --calibrate [--machine TEXT]   (per-coordinate costs of every scheme, as a cost profile)
   clustersim --version
 exit codes: 0 success, 2 bad input (scenario, overrides, command line), 1 any other failure)";
+
+std::string usage() { return fmt::format(fmt::runtime(usage_format), fmt::arg("schemes", compression::schemes().listing("|"))); }
 
 using cli::UsageError;
 
@@ -225,6 +232,15 @@ int cmd_models() {
   for (const auto& m : model_zoo())
     fmt::print("{:<12} {:>14.4g} {:>16}  {}\n", m.name, m.parameters,
                format_quantity(fp32_gradient_bytes(m), Dimension::size), m.source);
+  // Every registry's alternatives, with the scenario field that names one.
+  auto list = [](std::string_view title, const auto& registry) {
+    fmt::print("\n{}\n", title);
+    for (const auto* e : registry.entries()) fmt::print("  {:<10} {}\n", e->name, e->description);
+  };
+  list("/policies/switch_allocation:", ina::policies());
+  list("/workload/system (inference):", serving::systems());
+  list("/workload/compression/scheme:", compression::schemes());
+  list("/workload/arrivals/process (inference):", arrival_processes());
   return exit_code::ok;
 }
 
@@ -239,7 +255,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-      fmt::print("{}\n", usage);
+      fmt::print("{}\n", usage());
       return args.empty() ? exit_code::bad_input : exit_code::ok;
     }
     if (args[0] == "--version") {
@@ -258,10 +274,10 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "error: {}\n", one_line(e.what()));
     return exit_code::bad_input;
   } catch (const UsageError& e) {
-    fmt::print(stderr, "error: {}\n{}\n", one_line(e.what()), usage);
+    fmt::print(stderr, "error: {}\n{}\n", one_line(e.what()), usage());
     return exit_code::bad_input;
   } catch (const po::error& e) {
-    fmt::print(stderr, "error: {}\n{}\n", one_line(e.what()), usage);
+    fmt::print(stderr, "error: {}\n{}\n", one_line(e.what()), usage());
     return exit_code::bad_input;
   } catch (const std::bad_alloc&) {
     fmt::print(stderr, "error: out of memory\n");

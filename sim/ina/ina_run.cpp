@@ -15,15 +15,6 @@ std::uint64_t mix(std::uint64_t x) {  // splitmix64's finaliser: a cheap, well-s
   return x ^ (x >> 31);
 }
 
-ina::PolicyKind policy_kind(SwitchAllocation a) {
-  switch (a) {
-    case SwitchAllocation::switchml: return ina::PolicyKind::switchml;
-    case SwitchAllocation::atp: return ina::PolicyKind::atp;
-    case SwitchAllocation::esa: return ina::PolicyKind::esa;
-  }
-  return ina::PolicyKind::esa;
-}
-
 }  // namespace
 
 PacketPlan packet_plan(const InaSpec& spec, const JobSpec& job, const CompressedJob* compressed) {
@@ -57,7 +48,7 @@ InaRun::InaRun(RunContext& c, TrainingState& t, const InaSpec& s)
       switches.push_back(std::make_unique<InaSwitch>());
       sw = switches.back().get();
       sw->host = specs[j].aggregation_switch;
-      sw->policy = ina::make_policy(policy_kind(spec.allocation), {spec.aggregators, 0});
+      sw->policy = spec.policy->make({spec.aggregators, 0});
       sw->node = ctx.platform.host(sw->host);
     }
     auto job = std::make_unique<InaJob>();
@@ -201,7 +192,8 @@ void InaRun::submit(size_t j) {
 
 bool InaRun::try_start(size_t j) {
   InaJob& job = *jobs[j];
-  // SwitchML reserves a pool; without one the job waits, or aggregates at its PS (host path).
+  // A pools_per_job policy (SwitchML) reserves a pool; without one the job waits, or aggregates
+  // at its PS (host path). The other policies always admit.
   if (!job.sw->policy->admit(std::uint32_t(j), spec.switchml_pool) && !spec.switchml_host_path) return false;
   training.job_started(j, sg4::Engine::get_clock());
   job.counters.admission_wait_s = training.jobs[j].start_s - job.spec->arrival_s;
@@ -219,7 +211,7 @@ bool InaRun::try_start(size_t j) {
 void InaRun::job_finished(size_t j) {
   training.job_finished(j, sg4::Engine::get_clock());
   jobs[j]->sw->policy->release(std::uint32_t(j));
-  // Admit waiting SwitchML jobs in arrival order, each as soon as a pool fits.
+  // Admit waiting jobs (pools_per_job policies) in arrival order, each as soon as a pool fits.
   std::vector<size_t> still;
   for (size_t w : waiting_)
     if (jobs[w]->sw != jobs[j]->sw || !try_start(w)) still.push_back(w);

@@ -32,8 +32,8 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
   const std::uint64_t fragments = job.fragments;
   // The window belongs to the worker's connection: it carries over from one iteration to the next.
   double window = spec.window_initial;
-  // SwitchML: chunk i + s may only be sent once chunk i's result is back (s slots in the pool).
-  const std::uint64_t slots = spec.allocation == SwitchAllocation::switchml ? spec.switchml_pool / 2 : ~0ull;
+  // A pool of s slots (SwitchML): chunk i + s may only be sent once chunk i's result is back.
+  const std::uint64_t slots = spec.pool_slots();
   std::uint64_t acked_since_cut = 0;
   auto rng = run.ctx.stream(job.job, rank);
 
@@ -45,7 +45,8 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
     if (c && c->agreement_bytes() > 0) agree_scales(run.ctx, run.training, job.job, rank, job.ps, c->agreement_bytes());
     if (c) run.ctx.compute(c->encode_s(), Work::encode);
     const std::uint64_t base = std::uint64_t(it) * fragments;
-    const std::uint32_t prio = priority(run, job, it);
+    // Only a priority-aware policy (ESA) reads it; the others see 0 from every job.
+    const std::uint32_t prio = spec.policy->traits.priority_aware ? priority(run, job, it) : 0;
     std::vector<bool> acked(fragments, false);
     std::uint64_t next = 0, done = 0, in_flight = 0, first_unacked = 0;
     std::deque<std::pair<std::uint64_t, double>> timers;  // (seq, last sent), oldest first

@@ -55,7 +55,8 @@ class Switch {
   void on_packets(const PacketBatch& b) {
     InaJob& job = run_.job(b.job);
     const auto fan_in = std::uint32_t(job.workers.size());
-    const bool switchml = run_.spec.allocation == SwitchAllocation::switchml;
+    // The switch answers the workers itself (SwitchML), or sends sums through the PS (ATP, ESA).
+    const bool multicasts = run_.spec.policy->traits.multicasts_results;
     Results multicast{b.job, -1, {}, {}, {}}, unicast{b.job, std::int32_t(b.worker), {}, {}, {}};
     for (std::size_t k = 0; k < b.seqs.size(); ++k) {
       const std::uint64_t seq = b.seqs[k];
@@ -78,7 +79,7 @@ class Switch {
             ready = std::max(ready, it->second);
             latest_.erase(it);
           }
-          if (switchml) {
+          if (multicasts) {
             multicast.add(seq, false, ready);
             job.counters.switch_contributions += fan_in;
           } else {
@@ -104,7 +105,7 @@ class Switch {
           to_ps(b.job, packet_item, t);
           break;
         case ina::Verdict::duplicate:
-          if (switchml && o.out.count) unicast.add(seq, false, t);  // SwitchML answers a resend itself
+          if (multicasts && o.out.count) unicast.add(seq, false, t);  // the switch answers a resend itself
           break;
       }
       sw_.memory.peak = std::max(sw_.memory.peak, sw_.policy->occupied());

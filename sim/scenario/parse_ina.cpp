@@ -6,14 +6,11 @@ namespace cs {
 
 InaSpec parse_ina(const std::optional<JsonNode>& ina, const JsonNode& policies) {
   InaSpec s;
-  if (auto a = policies.find("switch_allocation")) {
-    std::string v = a->choice({"esa", "atp", "switchml"});
-    s.allocation = v == "esa" ? SwitchAllocation::esa : v == "atp" ? SwitchAllocation::atp : SwitchAllocation::switchml;
-  }
+  if (auto a = policies.find("switch_allocation")) s.policy = ina::policies().find(a->choice(ina::policies().names()));
   if (auto p = policies.find("esa_priority"))
     s.priority = p->choice({"srtf", "las"}) == "srtf" ? PriorityMetric::srtf : PriorityMetric::las;
   if (auto w = policies.find("switchml_no_pool")) s.switchml_host_path = w->choice({"wait", "host_path"}) == "host_path";
-  s.values_per_packet = s.allocation == SwitchAllocation::switchml ? 64 : 62;
+  s.values_per_packet = s.policy->traits.values_per_packet;
   if (!ina) return s;
   const JsonNode& n = *ina;
   n.allow_keys({"aggregators", "aggregators_per_job", "switchml_pool", "values_per_packet", "header", "unit", "window", "ecn_threshold",
@@ -30,9 +27,9 @@ InaSpec parse_ina(const std::optional<JsonNode>& ina, const JsonNode& policies) 
     s.window_max = std::uint32_t(w->integer_or("max", s.window_max, s.window_min, 1 << 20));
     s.window_initial = std::uint32_t(w->integer_or("initial", std::min(s.window_initial, s.window_max), s.window_min, s.window_max));
   }
-  if (s.allocation == SwitchAllocation::switchml && !s.switchml_host_path && s.switchml_pool > s.aggregators)
-    n.fail(fmt::format("switchml_pool ({}) exceeds the switch's {} aggregators: SwitchML jobs would wait forever",
-                       s.switchml_pool, s.aggregators));
+  if (s.policy->traits.pools_per_job && !s.switchml_host_path && s.switchml_pool > s.aggregators)
+    n.fail(fmt::format("switchml_pool ({}) exceeds the switch's {} aggregators: {} jobs would wait forever", s.switchml_pool,
+                       s.aggregators, s.policy->name));
   s.ecn_threshold_bytes = n.quantity_or("ecn_threshold", Dimension::size, s.ecn_threshold_bytes);
   if (auto r = n.find("rto")) {
     s.rto_s = r->positive_quantity(Dimension::duration);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <mutex>
 
+#include "arrival_processes.hpp"
 #include "core/stats.hpp"
 #include "learning/random.hpp"
 #include "outcome_sources.hpp"
@@ -202,10 +203,7 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
   n.allow_keys({"kind", "name", "system", "duration", "arrivals", "tiers", "frame", "reply", "edge", "dc", "models", "profiles",
                 "requests_csv"});
   InferenceWorkload w;
-  std::string system = n.at("system").choice({"hawkvision", "infaas", "dc_only", "edge_only"});
-  for (auto s : {serving::SystemKind::hawkvision, serving::SystemKind::infaas, serving::SystemKind::dc_only,
-                 serving::SystemKind::edge_only})
-    if (serving::system_name(s) == system) w.system = s;
+  w.system = *serving::systems().find(n.at("system").choice(serving::systems().names()));
   w.camera_hosts = topology.names_with_role(NodeRole::client);
   w.edge_hosts = topology.names_with_role(NodeRole::edge);
   w.dc_hosts = topology.names_with_role(NodeRole::datacenter);
@@ -216,10 +214,10 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
   const int cameras = int(w.camera_hosts.size());
 
   JsonNode arrivals = n.at("arrivals");
-  std::string process = arrivals.at("process").choice({"poisson", "constant", "trace"});
-  if (process == "trace") {
+  const ArrivalEntry& process = *arrival_processes().find(arrivals.at("process").choice(arrival_processes().names()));
+  w.arrivals = process.process;
+  if (process.from_trace) {
     arrivals.allow_keys({"process", "file"});
-    w.arrivals = ArrivalProcess::trace;
     try {
       w.trace = read_arrival_trace(resolve_path(base_dir, arrivals.at("file").text()), cameras);
     } catch (const BadInput& e) {
@@ -228,14 +226,13 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
     w.duration_s = n.quantity_or("duration", Dimension::duration, std::numeric_limits<double>::infinity());
   } else {
     arrivals.allow_keys({"process", "rate"});
-    w.arrivals = process == "poisson" ? ArrivalProcess::poisson : ArrivalProcess::constant;
     JsonNode rate = arrivals.at("rate");
     w.rate_per_s = rate.quantity(Dimension::frequency);
     if (!(w.rate_per_s > 0)) rate.fail("the rate must be positive (requests per second per camera, e.g. \"30/s\")");
     w.duration_s = n.at("duration").positive_quantity(Dimension::duration);
   }
   if (!(w.duration_s > 0)) n.at("duration").fail("must be positive");
-  if (w.arrivals != ArrivalProcess::trace) {
+  if (!process.from_trace) {
     const double expected = w.rate_per_s * w.duration_s * cameras;
     if (!(expected <= max_inference_requests))
       n.at("duration").fail(fmt::format("{:.3g} requests expected ({} cameras x rate x duration); a run holds at most {:.0f}",
@@ -338,7 +335,7 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
       items[i].at("accuracy").fail(fmt::format(
           "{:.4f} is above the best model's accuracy ({} {:.4f}: its {:g}% lower bound on the validation split)",
           w.tiers[i].accuracy, best_name, best, 100 * w.tier_confidence));
-    if (w.system == serving::SystemKind::hawkvision && w.thresholds[i].threshold < 0)
+    if (w.system->traits.cascade && w.thresholds[i].threshold < 0)
       items[i].at("accuracy").fail(fmt::format("{:.4f} is above what the {} -> {} cascade reaches on the validation split",
                                                w.tiers[i].accuracy, em.name, dm.name));
   }

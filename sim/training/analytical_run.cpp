@@ -69,11 +69,12 @@ double expected_compute_s(const JobSpec& j) {
   return j.compute_s * (1 + j.compute_jitter * (n - 1) / (n + 1));
 }
 
-analytical::MemoryPolicy memory_policy(SwitchAllocation a) {
-  switch (a) {
-    case SwitchAllocation::switchml: return analytical::MemoryPolicy::pools;
-    case SwitchAllocation::atp: return analytical::MemoryPolicy::fair_share;
-    case SwitchAllocation::esa: return analytical::MemoryPolicy::priority;
+// The analytical model's rule for sharing a switch's slots, as the policy's traits state it.
+analytical::MemoryPolicy memory_policy(ina::AnalyticalSharing s) {
+  switch (s) {
+    case ina::AnalyticalSharing::pools: return analytical::MemoryPolicy::pools;
+    case ina::AnalyticalSharing::fair_share: return analytical::MemoryPolicy::fair_share;
+    case ina::AnalyticalSharing::priority: return analytical::MemoryPolicy::priority;
   }
   return analytical::MemoryPolicy::priority;
 }
@@ -172,10 +173,10 @@ analytical::Problem analytical_problem(const RunContext& ctx, const TrainingStat
         auto [it, fresh] = switch_index.try_emplace(spec.aggregation_switch, int(p.switches.size()));
         if (fresh) {
           analytical::Switch sw;
-          sw.policy = memory_policy(ina.allocation);
+          sw.policy = memory_policy(ina.policy->traits.analytical_sharing);
           // A slot holds one fragment in flight: one aggregator under ATP and ESA, two under
           // SwitchML (its shadow copy), whose pools are switchml_pool aggregators each.
-          const double per_slot = ina.allocation == SwitchAllocation::switchml ? 2.0 : 1.0;
+          const double per_slot = ina.policy->traits.aggregators_per_slot;
           sw.slots = ina.aggregators / per_slot;
           sw.per_job_slots = ina.aggregators_per_job;
           sw.pool_slots = ina.switchml_pool / per_slot;
@@ -191,7 +192,7 @@ analytical::Problem analytical_problem(const RunContext& ctx, const TrainingStat
         // ATP and ESA send each complete sum to the job's PS, which returns it through the switch
         // to the workers; SwitchML's switch multicasts it back itself.
         double via_ps = 0;
-        if (ina.allocation != SwitchAllocation::switchml) {
+        if (!ina.policy->traits.multicasts_results) {
           const std::uint32_t to_ps = routes.path(spec.aggregation_switch, spec.servers.front());
           const std::uint32_t from_ps = routes.path(spec.servers.front(), spec.aggregation_switch);
           stream.push_back({to_ps, double(plan.fragments) * plan.down_packet_bytes});
@@ -217,7 +218,7 @@ analytical::Problem analytical_problem(const RunContext& ctx, const TrainingStat
         // ATP and ESA send what finds no aggregator to the PS, which sums every worker's packet
         // in software (ps_packet_cost each) and receives all of them on its link; SwitchML
         // does so only with its host path.
-        if (ina.allocation != SwitchAllocation::switchml || ina.switchml_host_path) {
+        if (!ina.policy->traits.pools_per_job || ina.switchml_host_path) {
           double ps_link = std::numeric_limits<double>::infinity();
           for (auto ch : p.paths[routes.path(spec.aggregation_switch, spec.servers.front())].forward)
             ps_link = std::min(ps_link, p.channels[ch].capacity_Bps);

@@ -90,7 +90,7 @@ def main():
     models = (source / "profiles/inference/models.json").read_bytes()
     seeds.append(b"p" + devices.rstrip(b"\n") + b"\n--models\n" + models)
     costs = (source / "profiles/compression_costs.json").read_bytes()
-    seeds += [b"c" + str(i).encode() + costs for i in range(7)]  # each scheme (kNames)
+    seeds += [b"c" + str(i).encode() + costs for i in range(7)]  # each registered scheme (compression::schemes())
 
     for seed in seeds:
         (out / hashlib.sha1(seed).hexdigest()).write_bytes(seed)

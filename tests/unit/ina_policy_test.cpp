@@ -4,7 +4,7 @@
 #include <numeric>
 #include <vector>
 
-#include "ina/aggregation_policy.hpp"
+#include "ina/policy_registry.hpp"
 
 namespace cs::ina {
 namespace {
@@ -18,12 +18,12 @@ struct Sender {
   }
 };
 
-std::unique_ptr<AggregationPolicy> policy(PolicyKind kind, std::uint32_t aggregators) {
+std::unique_ptr<AggregationPolicy> policy(std::string_view kind, std::uint32_t aggregators) {
   return make_policy(kind, {aggregators, 4});
 }
 
 TEST(AtpPolicy, AllContributionsCompleteTheFragmentWithTheExactSum) {
-  auto p = policy(PolicyKind::atp, 8);
+  auto p = policy("atp", 8);
   Sender s;
   EXPECT_EQ(p->on_packet(s.packet(0, 0, 3, 5, 2)).verdict, Verdict::absorbed);
   EXPECT_EQ(p->on_packet(s.packet(0, 2, 3, 5, 2)).verdict, Verdict::absorbed);
@@ -36,7 +36,7 @@ TEST(AtpPolicy, AllContributionsCompleteTheFragmentWithTheExactSum) {
 }
 
 TEST(AtpPolicy, DuplicatesAreNotCountedTwice) {
-  auto p = policy(PolicyKind::atp, 8);
+  auto p = policy("atp", 8);
   Sender s;
   p->on_packet(s.packet(0, 0, 2, 1, 0));
   EXPECT_EQ(p->on_packet(s.packet(0, 0, 2, 1, 0)).verdict, Verdict::duplicate);
@@ -47,7 +47,7 @@ TEST(AtpPolicy, DuplicatesAreNotCountedTwice) {
 }
 
 TEST(AtpPolicy, AnotherFragmentOnAHeldAggregatorCollidesAndGoesToThePs) {
-  auto p = policy(PolicyKind::atp, 8);
+  auto p = policy("atp", 8);
   Sender s;
   p->on_packet(s.packet(0, 0, 2, 1, 3));
   Outcome o = p->on_packet(s.packet(1, 0, 2, 9, 3, /*priority=*/99));
@@ -57,7 +57,7 @@ TEST(AtpPolicy, AnotherFragmentOnAHeldAggregatorCollidesAndGoesToThePs) {
 }
 
 TEST(AtpPolicy, ACompletedAggregatorIsHeldUntilItsAckPasses) {
-  auto p = policy(PolicyKind::atp, 8);
+  auto p = policy("atp", 8);
   Sender s;
   p->on_packet(s.packet(0, 0, 2, 1, 3));
   EXPECT_EQ(p->partials(), 1u);
@@ -73,7 +73,7 @@ TEST(AtpPolicy, ACompletedAggregatorIsHeldUntilItsAckPasses) {
 }
 
 TEST(AtpPolicy, AResendFlushesThePartialSumAndFreesTheAggregator) {
-  auto p = policy(PolicyKind::atp, 8);
+  auto p = policy("atp", 8);
   Sender s;
   p->on_packet(s.packet(0, 0, 3, 7, 1));
   p->on_packet(s.packet(0, 1, 3, 7, 1));
@@ -89,7 +89,7 @@ TEST(AtpPolicy, AResendFlushesThePartialSumAndFreesTheAggregator) {
 }
 
 TEST(EsaPolicy, HigherPriorityPreemptsAndTheHoldersPartialGoesToItsPs) {
-  auto p = policy(PolicyKind::esa, 8);
+  auto p = policy("esa", 8);
   Sender s;
   p->on_packet(s.packet(0, 0, 3, 1, 2, /*priority=*/5));
   p->on_packet(s.packet(0, 1, 3, 1, 2, 5));
@@ -107,7 +107,7 @@ TEST(EsaPolicy, HigherPriorityPreemptsAndTheHoldersPartialGoesToItsPs) {
 }
 
 TEST(EsaPolicy, EqualOrLowerPriorityNeverPreempts) {
-  auto p = policy(PolicyKind::esa, 8);
+  auto p = policy("esa", 8);
   Sender s;
   p->on_packet(s.packet(0, 0, 2, 1, 2, /*priority=*/5));
   EXPECT_EQ(p->on_packet(s.packet(1, 0, 2, 8, 2, 5)).verdict, Verdict::collision);
@@ -116,7 +116,7 @@ TEST(EsaPolicy, EqualOrLowerPriorityNeverPreempts) {
 }
 
 TEST(EsaPolicy, PreemptingACompletedHolderSendsNothingMore) {
-  auto p = policy(PolicyKind::esa, 8);
+  auto p = policy("esa", 8);
   Sender s;
   p->on_packet(s.packet(0, 0, 2, 1, 2, 1));
   p->on_packet(s.packet(0, 1, 2, 1, 2, 1));  // completed, waiting for its ACK
@@ -129,7 +129,7 @@ TEST(EsaPolicy, PreemptingACompletedHolderSendsNothingMore) {
 }
 
 TEST(SwitchMlPolicy, PoolsAreStaticAndNeverShared) {
-  auto p = policy(PolicyKind::switchml, 16);
+  auto p = policy("switchml", 16);
   EXPECT_TRUE(p->admit(0, 8));
   EXPECT_TRUE(p->admit(1, 8));
   EXPECT_FALSE(p->admit(2, 2));  // memory full
@@ -142,7 +142,7 @@ TEST(SwitchMlPolicy, PoolsAreStaticAndNeverShared) {
 }
 
 TEST(SwitchMlPolicy, ChunkIUsesSlotIModSAndResendsGetTheResultAgain) {
-  auto p = policy(PolicyKind::switchml, 8);
+  auto p = policy("switchml", 8);
   ASSERT_TRUE(p->admit(0, 4));  // two slots of two versions
   Sender s;
   for (std::uint64_t seq = 0; seq < 6; ++seq) {
