@@ -97,15 +97,8 @@ struct RunContext {
   // transfer ends unfinished (a cut).
   void send_detached(const Endpoint& to, void* payload, double bytes, void (*clean)(void*) = nullptr) {
     traffic.add(sg4::this_actor::get_host(), to.host, bytes);
-    sg4::CommPtr comm;
-    if (traffic.tracking()) {
-      comm = to.mailbox->put_async(payload, std::uint64_t(bytes));
-      traffic.started(comm, sg4::this_actor::get_host(), to.host, bytes, payload, clean);
-    } else {
-      comm = to.mailbox->put_init(payload, std::uint64_t(bytes));
-    }
+    sg4::CommPtr comm = to.mailbox->put_init(payload, std::uint64_t(bytes));
     if (trace) trace->transfer_started(comm, to.host, bytes);
-    if (traffic.tracking()) return;
     if (clean) comm->detach(clean);
     else comm->detach();
   }

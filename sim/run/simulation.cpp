@@ -68,7 +68,7 @@ void relay_transfer_completions() {
     const auto& action = reinterpret_cast<const Action&>(network_action);
     const Action::State state = action.get_state();
     if (state != Action::State::FINISHED && state != Action::State::FAILED) return;
-    if (state == Action::State::FINISHED) active_run->traffic.ended(action.get_activity());
+    if (state == Action::State::FINISHED) active_run->traffic.ended(action.get_activity(), action.get_finish_time());
     if (active_run->trace)
       active_run->trace->transfer_ended(action.get_activity(), action.get_finish_time(), state == Action::State::FINISHED);
   });

@@ -1,5 +1,7 @@
 #include "traffic.hpp"
 
+#include <cstddef>
+
 namespace cs {
 
 const std::vector<const simgrid::s4u::Link*>& TrafficCounter::route(const simgrid::s4u::Host* src,
@@ -22,13 +24,24 @@ void TrafficCounter::add(const simgrid::s4u::Host* src, const simgrid::s4u::Host
   messages_ += count;
 }
 
+void TrafficCounter::ended(const void* activity, double now) {
+  if (!tracking_) return;
+  auto it = in_flight_.find(activity);
+  if (it == in_flight_.end()) return;
+  size_t done = 0;
+  while (done < finished_.size() && finished_[done].first < now) ++done;
+  finished_.erase(finished_.begin(), finished_.begin() + std::ptrdiff_t(done));
+  finished_.emplace_back(now, std::move(it->second.comm));
+  in_flight_.erase(it);
+}
+
 void TrafficCounter::cut() {
-  for (const auto& [activity, f] : in_flight_) {
+  for (auto& [activity, f] : in_flight_) {
     // Not yet matched with its receiver, a transfer has no network action (start time -1) and
     // SimGrid reports nothing remaining; it has moved nothing.
     const double unsent = f.comm->get_start_time() < 0 ? f.bytes : f.comm->get_remaining();
     for (const auto* link : route(f.src, f.dst)) bytes_[link] -= unsent;
-    if (f.clean) f.clean(f.payload);
+    at_cut_.push_back(std::move(f.comm));
   }
   in_flight_.clear();
 }

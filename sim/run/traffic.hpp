@@ -20,17 +20,16 @@ class TrafficCounter {
   // on, started() keeps each transfer until the network reports it done (ended(), keyed by its
   // kernel activity) and cut() takes back from every link of its route what it had not moved
   // by then: in SimGrid's flow model every link of a route carries a flow at one rate at once.
-  // A transfer nobody waits on is then kept instead of detached (SimGrid hands back no handle
-  // for a detached one): `clean` frees its payload if the cut leaves it undelivered.
+  // Detached transfers (send_detached) have no handle to ask and stay counted whole: at most the
+  // one message each sender has on its line at the cut (a camera's frame, a server's batch).
   void track_in_flight() { tracking_ = true; }
-  bool tracking() const { return tracking_; }
   void started(const simgrid::s4u::CommPtr& comm, const simgrid::s4u::Host* src, const simgrid::s4u::Host* dst,
-               double bytes, void* payload = nullptr, void (*clean)(void*) = nullptr) {
-    if (tracking_) in_flight_.try_emplace(comm->get_impl(), InFlight{comm, src, dst, bytes, payload, clean});
+               double bytes) {
+    if (tracking_) in_flight_.try_emplace(comm->get_impl(), InFlight{comm, src, dst, bytes});
   }
-  void ended(const void* activity) {
-    if (tracking_) in_flight_.erase(activity);
-  }
+  // The handle is kept until a later instant: SimGrid finishes the transfer's kernel side after
+  // its network action, and dropping the last handle before that fails the transfer.
+  void ended(const void* activity, double now);
   void cut();
 
  private:
@@ -45,11 +44,11 @@ class TrafficCounter {
     simgrid::s4u::CommPtr comm;
     const simgrid::s4u::Host *src, *dst;
     double bytes;
-    void* payload;
-    void (*clean)(void*);
   };
   bool tracking_ = false;
   std::unordered_map<const void*, InFlight> in_flight_;
+  std::vector<std::pair<double, simgrid::s4u::CommPtr>> finished_;  // by the time they ended
+  std::vector<simgrid::s4u::CommPtr> at_cut_;  // in flight at the cut, released with the run
   double payload_bytes_ = 0;
   unsigned long long messages_ = 0;
 };
