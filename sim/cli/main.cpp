@@ -245,7 +245,7 @@ int cmd_models() {
 }
 
 int cmd_topologies() {
-  for (const auto& k : topology_kinds()) fmt::print("{:<12} {}\n", k.name, k.description);
+  for (const auto* k : topology_kinds().entries()) fmt::print("{:<12} {}\n", k->name, k->description);
   return exit_code::ok;
 }
 

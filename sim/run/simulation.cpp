@@ -143,7 +143,7 @@ RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progr
       for (const auto* l : {platform.links[i]->get_link_up(), platform.links[i]->get_link_down()})
         ctx.link_loss[l] = topo.links[i].spec.loss_rate;
   std::vector<std::unique_ptr<WorkloadRun>> runs;
-  for (const auto& w : scenario.workloads) runs.push_back(find_workload_runner(w.kind)->launch(ctx, w));
+  for (const auto& w : scenario.workloads) runs.push_back(workload_runners().find(w.kind)->launch(ctx, w));
   if (progress)
     sg4::Engine::on_time_advance_cb([&](double) {
       const double now = sg4::Engine::get_clock();

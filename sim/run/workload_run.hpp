@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/registry.hpp"
 #include "output/table.hpp"
 #include "run/context.hpp"
 
@@ -30,13 +31,12 @@ class WorkloadRun {
 };
 
 struct WorkloadRunner {
-  std::string_view kind;  // as in workload_kinds()
+  std::string_view name;  // the kind, as in workload_kinds()
   // Starts the workload's actors; the spec and the context outlive the run.
   std::unique_ptr<WorkloadRun> (*launch)(RunContext& ctx, const WorkloadSpec& spec);
 };
 
-std::span<const WorkloadRunner> workload_runners();
-const WorkloadRunner* find_workload_runner(std::string_view kind);
+const Registry<WorkloadRunner>& workload_runners();
 
 // The runners (one file each).
 std::unique_ptr<WorkloadRun> launch_training_workload(RunContext& ctx, const WorkloadSpec& spec);

@@ -79,7 +79,7 @@ Scenario parse_checked(const json& document, const std::string& file) {
   }
   for (const auto& node : nodes) {
     WorkloadSpec spec;
-    spec.kind = node.at("kind").choice(workload_kind_names());
+    spec.kind = node.at("kind").choice(workload_kinds().names());
     if (root.has("workloads") || node.has("name")) {
       spec.name = node.at("name").text();
       check_workload_name(node.at("name"), spec.name);
@@ -88,7 +88,7 @@ Scenario parse_checked(const json& document, const std::string& file) {
     } else {
       spec.name = spec.kind;
     }
-    ParsedWorkload parsed = find_workload_kind(spec.kind)->parse({node, root, policies, s.platform, s.seed, base_dir});
+    ParsedWorkload parsed = workload_kinds().find(spec.kind)->parse({node, root, policies, s.platform, s.seed, base_dir});
     spec.body = std::move(parsed.body);
     spec.claims = std::move(parsed.claims);
     s.workloads.push_back(std::move(spec));

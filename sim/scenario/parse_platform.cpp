@@ -99,12 +99,11 @@ std::string resolve_path(const std::string& base_dir, const std::string& p) {
 
 PlatformSpec parse_platform(const JsonNode& n, const std::string& base_dir) {
   PlatformSpec p;
-  const std::string kind = n.at("topology").choice(topology_kind_names());
+  const std::string kind = n.at("topology").choice(topology_kinds().names());
   if (auto m = n.find("network_model"))
     p.network_model = m->choice({"CM02", "LV08"}) == "CM02" ? NetworkModel::cm02 : NetworkModel::lv08;
   if (auto w = n.find("tcp_window")) p.tcp_window_bytes = w->positive_quantity(Dimension::size);
-  for (const auto& k : topology_kinds())
-    if (k.name == kind) p.topology = k.parse(n, base_dir);
+  p.topology = topology_kinds().find(kind)->parse(n, base_dir);
   return p;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/registry.hpp"
 #include "json_node.hpp"
 #include "platform/topology.hpp"
 
@@ -22,8 +23,7 @@ struct TopologyKind {
   ParseTopology parse;
 };
 
-std::span<const TopologyKind> topology_kinds();
-std::span<const std::string_view> topology_kind_names();  // same order as topology_kinds()
+const Registry<TopologyKind>& topology_kinds();
 
 // Helpers shared by the kinds' parse functions (parse_platform.cpp).
 constexpr int max_hosts = 60000;  // SimGrid fails above ~65,000 actors (kernel map-count limit)

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/registry.hpp"
 #include "json_node.hpp"
 #include "scenario.hpp"
 
@@ -33,9 +34,7 @@ struct WorkloadKind {
   ParsedWorkload (*parse)(const WorkloadInput& in);
 };
 
-std::span<const WorkloadKind> workload_kinds();
-std::span<const std::string_view> workload_kind_names();
-const WorkloadKind* find_workload_kind(std::string_view name);
+const Registry<WorkloadKind>& workload_kinds();
 
 // The kinds (one file each).
 ParsedWorkload parse_training_kind(const WorkloadInput& in);

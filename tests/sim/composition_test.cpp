@@ -142,8 +142,8 @@ TEST(Composition, WorkloadsSharingALinkShareItAsMaxMinPredicts) {
 }
 
 TEST(Composition, EveryWorkloadKindHasARunner) {
-  for (const auto& k : workload_kinds()) EXPECT_NE(find_workload_runner(k.name), nullptr) << k.name;
-  EXPECT_EQ(workload_kinds().size(), workload_runners().size());
+  for (const auto* k : workload_kinds().entries()) EXPECT_NE(workload_runners().find(k->name), nullptr) << k->name;
+  EXPECT_EQ(workload_kinds().names().size(), workload_runners().names().size());
 }
 
 }  // namespace

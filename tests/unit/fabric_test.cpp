@@ -319,7 +319,7 @@ TEST(Fabric, ParsedWithPathsInErrors) {
 
 TEST(Fabric, TopologyKindsComeFromOneTable) {
   std::vector<std::string> names;
-  for (const auto& k : topology_kinds()) names.emplace_back(k.name);
+  for (const auto* k : topology_kinds().entries()) names.emplace_back(k->name);
   EXPECT_EQ(names, (std::vector<std::string>{"star", "two_tier", "edge_dc", "leaf_spine", "fat_tree"}));
   EXPECT_CONTAINS(platform_error({{"topology", "fat-tree"}}),
                   "unknown value \"fat-tree\" (did you mean \"fat_tree\"?); one of: star, two_tier, edge_dc, leaf_spine, fat_tree");
