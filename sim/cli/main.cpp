@@ -25,6 +25,7 @@
 #include "scenario/scenario.hpp"
 #include "scenario/topology_kinds.hpp"
 #include "serving/policy.hpp"
+#include "core/text.hpp"
 #include "training/model_zoo.hpp"
 #include "version.hpp"
 
@@ -149,12 +150,16 @@ int cmd_run(const std::vector<std::string>& args) {
   std::string out, trace_file;
   opts.add_options()("set", po::value(&sets), "override")("out", po::value(&out), "output directory")(
       "quiet,q", "no progress bar, no headline")("trace", po::value(&trace_file), "timeline file")(
-      "file", po::value(&files));
+      "file", po::value(&files))("help,h", "this usage");
   po::positional_options_description pos;
   pos.add("file", -1);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
   po::notify(vm);
+  if (vm.count("help")) {
+    fmt::print("{}\n", usage());
+    return exit_code::ok;
+  }
   if (files.size() != 1) throw UsageError("run takes exactly one scenario file");
   if (vm.count("trace") && trace_file.empty()) throw UsageError("--trace needs a file name");
   Scenario scenario = load_scenario(files[0], sets);
@@ -207,12 +212,16 @@ int cmd_run(const std::vector<std::string>& args) {
 int cmd_validate(const std::vector<std::string>& args) {
   po::options_description opts;
   std::vector<std::string> sets, files;
-  opts.add_options()("set", po::value(&sets), "override")("file", po::value(&files));
+  opts.add_options()("set", po::value(&sets), "override")("file", po::value(&files))("help,h", "this usage");
   po::positional_options_description pos;
   pos.add("file", -1);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
   po::notify(vm);
+  if (vm.count("help")) {
+    fmt::print("{}\n", usage());
+    return exit_code::ok;
+  }
   if (files.empty()) throw UsageError("validate takes one or more scenario files");
   int status = exit_code::ok;
   for (const auto& f : files) {
@@ -264,12 +273,20 @@ int main(int argc, char** argv) {
     }
     std::string command = args[0];
     args.erase(args.begin());
+    if (command == "help") {
+      fmt::print("{}\n", usage());
+      return exit_code::ok;
+    }
+    // The listings take no arguments: an option given to them is a mistake, not to be ignored.
+    if ((command == "models" || command == "topologies") && !args.empty())
+      throw UsageError(fmt::format("{} takes no arguments, got \"{}\"", command, args[0]));
     if (command == "run") return cmd_run(args);
     if (command == "validate") return cmd_validate(args);
     if (command == "models") return cmd_models();
     if (command == "topologies") return cmd_topologies();
     if (command == "compress") return cli::cmd_compress(args);
-    throw UsageError(fmt::format("unknown command \"{}\"", command));
+    static constexpr std::string_view commands[] = {"run", "validate", "models", "topologies", "compress", "help"};
+    throw UsageError(fmt::format("unknown command \"{}\"{}", command, did_you_mean(command, commands)));
   } catch (const BadInput& e) {
     fmt::print(stderr, "error: {}\n", one_line(e.what()));
     return exit_code::bad_input;
