@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "fixtures/edge_dc.hpp"
 #include "scenario/workload_kinds.hpp"
 #include "run/workload_run.hpp"
 #include "sim_fixture.hpp"
@@ -20,21 +21,6 @@ namespace {
 using nlohmann::json;
 
 const std::string data_dir = std::string(CLUSTERSIM_SOURCE_DIR) + "/tests/sim/data/inference/";
-
-// 8 cameras on 2 edges; 4 DC hosts, the first 2 serving inference (the rest free for training).
-json edge_dc_platform() {
-  return {{"topology", "edge_dc"},
-          {"clients", 8},
-          {"edges", 2},
-          {"dc_servers", 4},
-          {"client", {{"speed", "1Gf"}}},
-          {"edge", {{"speed", "1Tf"}}},
-          {"dc", {{"speed", "1Tf"}}},
-          {"client_link", {{"bandwidth", "100Mbps"}, {"latency", "1ms"}}},
-          {"edge_link", {{"bandwidth", "1Gbps"}, {"latency", "100us"}}},
-          {"wan", {{"bandwidth", "200Mbps"}, {"latency", "10ms"}}},
-          {"dc_link", {{"bandwidth", "10Gbps"}, {"latency", "50us"}}}};
-}
 
 json inference_workload() {
   return {{"kind", "inference"},
@@ -63,7 +49,8 @@ json scenario_with(json workloads) {
   json s = {{"name", "composition"},
             {"seed", 3},
             {"fidelity", "exact"},
-            {"platform", edge_dc_platform()},
+            // 8 cameras on 2 edges; 4 DC hosts, the first 2 serving inference (the rest free for training).
+            {"platform", testing::edge_dc_test_platform(8, 2, 4)},
             {"outputs", {{"links_csv", false}, {"hosts_csv", false}}}};
   if (workloads.size() == 1) s["workload"] = workloads[0];
   else s["workloads"] = workloads;

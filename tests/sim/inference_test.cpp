@@ -5,6 +5,8 @@
 // so no proxy is trained.
 #include <gtest/gtest.h>
 
+#include "fixtures/edge_dc.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -41,18 +43,7 @@ double metric(const testing::SimResult& r, const char* name) { return r.metrics.
 json scenario(const std::string& system) {
   return {{"name", "inference_test"},
           {"seed", 1},
-          {"platform",
-           {{"topology", "edge_dc"},
-            {"clients", 8},
-            {"edges", 2},
-            {"dc_servers", 1},
-            {"client", {{"speed", "1Gf"}}},
-            {"edge", {{"speed", "1Tf"}}},
-            {"dc", {{"speed", "1Tf"}}},
-            {"client_link", {{"bandwidth", "100Mbps"}, {"latency", "1ms"}}},
-            {"edge_link", {{"bandwidth", "1Gbps"}, {"latency", "100us"}}},
-            {"wan", {{"bandwidth", "200Mbps"}, {"latency", "10ms"}}},
-            {"dc_link", {{"bandwidth", "10Gbps"}, {"latency", "50us"}}}}},
+          {"platform", testing::edge_dc_test_platform(8, 2, 1)},
           {"workload",
            {{"kind", "inference"},
             {"system", system},

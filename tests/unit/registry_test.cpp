@@ -3,6 +3,8 @@
 // registered alternative; a registry takes one more entry without touching the global one.
 #include <gtest/gtest.h>
 
+#include "fixtures/edge_dc.hpp"
+
 #include <fstream>
 #include <sstream>
 
@@ -39,18 +41,7 @@ const std::string inference_data = std::string(CLUSTERSIM_SOURCE_DIR) + "/tests/
 json inference_scenario(const std::string& system) {
   return {{"name", "t"},
           {"seed", 1},
-          {"platform",
-           {{"topology", "edge_dc"},
-            {"clients", 4},
-            {"edges", 2},
-            {"dc_servers", 1},
-            {"client", {{"speed", "1Gf"}}},
-            {"edge", {{"speed", "1Tf"}}},
-            {"dc", {{"speed", "1Tf"}}},
-            {"client_link", {{"bandwidth", "100Mbps"}, {"latency", "1ms"}}},
-            {"edge_link", {{"bandwidth", "1Gbps"}, {"latency", "100us"}}},
-            {"wan", {{"bandwidth", "200Mbps"}, {"latency", "10ms"}}},
-            {"dc_link", {{"bandwidth", "10Gbps"}, {"latency", "50us"}}}}},
+          {"platform", cs::testing::edge_dc_test_platform(4, 2, 1)},
           {"workload",
            {{"kind", "inference"},
             {"system", system},
