@@ -31,10 +31,6 @@ struct WorkloadSpec {
   const T& as() const {
     return dynamic_cast<const T&>(*body);
   }
-  template <class T>
-  const T* if_is() const {
-    return dynamic_cast<const T*>(body.get());
-  }
 };
 
 }  // namespace cs
