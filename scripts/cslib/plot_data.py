@@ -58,15 +58,15 @@ def to_float(text, where):
         raise PlotError(f"{where}: '{text}' is not a number") from None
 
 
-# Quantities with a unit, as scenarios write them ("10Gbps", "60ms"), so such axes get
-# numeric positions (and a log scale) while their ticks keep the original spelling.
-_QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z]+)\s*$")
+# Quantities with a unit, as scenarios write them ("10Gbps", "60ms", "5/s"), so such axes get
+# numeric positions (and a log scale), sorted by magnitude, while their ticks keep the spelling.
+_QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z]*(?:/[A-Za-z]+)?)\s*$")
 _PREFIXES = {"": 1, "k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "Ki": 2**10, "Mi": 2**20,
              "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "m": 1e-3, "u": 1e-6, "n": 1e-9}
-_BASES = ("bps", "Bps", "B", "b", "f", "s", "W", "J", "Hz")
+_BASES = ("bps", "Bps", "/s", "B", "b", "f", "s", "W", "J", "Hz")
 
 
-def _quantity(value):
+def quantity(value):
     """(magnitude in base units, base unit) of "10Gbps"-like text, or None."""
     if not isinstance(value, str):
         return None
@@ -74,6 +74,8 @@ def _quantity(value):
     if not m:
         return None
     number, unit = float(m.group(1)), m.group(2)
+    if not unit:
+        return None
     for base in _BASES:
         if unit.endswith(base) and unit[:-len(base)] in _PREFIXES:
             return number * _PREFIXES[unit[:-len(base)]], base
@@ -94,11 +96,11 @@ class Axis:
         numbers = [_as_number(v) for v in self.values]
         if all(x is not None for x in numbers):
             positions = dict(zip(self.keys, numbers))
-            return positions, [(p, self.labels[k]) for k, p in positions.items()], True
-        quantities = [_quantity(v) for v in self.values]
+            return positions, sorted((p, self.labels[k]) for k, p in positions.items()), True
+        quantities = [quantity(v) for v in self.values]
         if all(quantities) and len({base for _, base in quantities}) == 1:
             positions = {k: q[0] for k, q in zip(self.keys, quantities)}
-            return positions, [(p, self.labels[k]) for k, p in positions.items()], True
+            return positions, sorted((p, self.labels[k]) for k, p in positions.items()), True
         positions = {k: float(i) for i, k in enumerate(self.keys)}
         return positions, [(p, self.labels[k]) for k, p in positions.items()], False
 

@@ -34,10 +34,28 @@ def quantity_label(name):
     return f"{text} ({unit})" if unit else text
 
 
+# Sweep axes the shipped sweeps use, named as a paper would; their values carry their own units
+# ("10Gbps", "5/s"), which the ticks show.
+AXIS_NAMES = {
+    "/workload/ina/aggregators": "Switch memory (aggregators)",
+    "/policies/switch_allocation": "Switch allocation policy",
+    "/platform/link/bandwidth": "Link bandwidth",
+    "/platform/link/loss_rate": "Link loss rate",
+    "/platform/client_link/loss_rate": "Camera-link loss rate",
+    "/workload/compression/scheme": "Compression scheme",
+    "/workload/arrivals/rate": "Frame rate per camera (frames/s)",
+    "/workload/system": "Serving system",
+    "/workload/edge/device": "Edge device",
+    "/workload/frame/transport": "Camera transport",
+}
+
+
 def axis_label(path):
-    """An axis label for a sweep axis: its JSON pointer, plus the unit its last segment names."""
-    unit = split_unit(path.rstrip("/").rsplit("/", 1)[-1])[1]
-    return f"{path} ({unit})" if unit else path
+    """An axis label for a sweep axis, never its JSON pointer: a known axis' name, else its last
+    segment in words ("/workload/jobs/0/workers" -> "Workers") with the unit that segment names."""
+    if path in AXIS_NAMES:
+        return AXIS_NAMES[path]
+    return quantity_label(last_segment(path))
 
 
 def last_segment(path):
@@ -65,6 +83,28 @@ class Bars:
     low: list
     high: list
     color: int = 0
+    hatched: list = None  # per category: True draws the bar hatched (Figure.hatch_label says why)
+    annotate: str = None  # a format such as "{:.1f}": each bar's value written above it
+
+
+@dataclass
+class Ref:
+    """A target or deadline: a dashed line across the axes at `value` (on y, or x when axis="x"),
+    or, with `category`, a short one over that bar group only."""
+    value: float
+    label: str
+    axis: str = "y"
+    category: int = None
+    style: str = "--"
+
+
+@dataclass
+class Missing:
+    """A series that has no value where it should (a scheme never reaching the target): a cross at
+    the top of the axes at each x it lacks, in the series' colour, named in the legend."""
+    label: str
+    x: list
+    color: int = 0
 
 
 @dataclass
@@ -85,6 +125,10 @@ class Figure:
     xticks: list = None                             # [(position, label)] for sweep-axis values
     logx: bool = False
     logy: bool = False
+    refs: list = field(default_factory=list)      # Ref: targets, deadlines, bounds
+    missing: list = field(default_factory=list)   # Missing: series that cannot be drawn somewhere
+    hatch_label: str = None                       # what a hatched bar means, for the legend
+    ylim: tuple = None                            # (low, high), either None for automatic
 
     def caption(self):
         parts = [f"sweep {self.sweep}", f"{self.runs} run{'' if self.runs == 1 else 's'}"]
@@ -98,8 +142,8 @@ class Figure:
 _DASHES = ["-", "--", ":", "-."]
 
 
-def draw(figure, directory):
-    """Writes DIRECTORY/<name>.png and .pdf; returns their paths. Same figure, same bytes."""
+def draw(figure, directory, formats=("png", "pdf")):
+    """Writes DIRECTORY/<name>.<format> for each format; returns their paths. Same figure, same bytes."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -128,7 +172,14 @@ def draw(figure, directory):
             for i, bars in enumerate(figure.bars):
                 at = positions + (i - (len(figure.bars) - 1) / 2) * width
                 values = np.array([np.nan if v is None else v for v in bars.values], dtype=float)
+                hatched = [bool(h) for h in (bars.hatched or [False] * len(values))]
                 ax.bar(at, values, width, color=f"C{bars.color % 10}", label=bars.label)
+                for j in [j for j, h in enumerate(hatched) if h and not np.isnan(values[j])]:
+                    ax.bar(at[j], values[j], width, color="none", hatch="///", edgecolor="0.15", linewidth=0)
+                for j in [j for j in range(len(values)) if bars.annotate and not np.isnan(values[j])]:
+                    top = bars.high[j] if bars.high[j] is not None else values[j]
+                    ax.annotate(bars.annotate.format(values[j]), (at[j], top), xytext=(0, 2),
+                                textcoords="offset points", ha="center", va="bottom", fontsize=7)
                 with_ci = [j for j, lo in enumerate(bars.low) if lo is not None]
                 if with_ci:
                     below = [values[j] - bars.low[j] for j in with_ci]
@@ -142,6 +193,14 @@ def draw(figure, directory):
             ax.set_xticks(positions, figure.categories, rotation=30 if long_names else 0,
                           ha="right" if long_names else "center")
             ax.grid(False, axis="x")
+        if figure.hatch_label:
+            ax.bar([0], [0], 0, color="white", hatch="///", edgecolor="0.15", label=figure.hatch_label)
+        _draw_refs(ax, figure)
+        for m in figure.missing:  # at the top, where no value of the series could be
+            ax.plot(m.x, [0.97] * len(m.x), linestyle="none", marker="X", markersize=9, color=f"C{m.color % 10}",
+                    transform=ax.get_xaxis_transform(), clip_on=False, label=m.label)
+        if figure.ylim:
+            ax.set_ylim(*figure.ylim)
         if figure.logx:
             ax.set_xscale("log")
         if figure.logy:
@@ -159,11 +218,30 @@ def draw(figure, directory):
         os.makedirs(directory, exist_ok=True)
         paths = []
         # PDFs carry no creation date, so a redraw gives the same file.
-        for ext, metadata in (("png", {"Software": None}), ("pdf", {"CreationDate": None})):
+        metadata = {"png": {"Software": None}, "pdf": {"CreationDate": None}}
+        for ext in formats:
             path = os.path.join(directory, f"{figure.name}.{ext}")
             partial = path + ".partial"
-            fig.savefig(partial, format=ext, dpi=150, metadata=metadata)
+            fig.savefig(partial, format=ext, dpi=150, metadata=metadata[ext])
             os.replace(partial, path)  # never a half-written figure under the final name
             paths.append(path)
         plt.close(fig)
     return paths
+
+
+def _draw_refs(ax, figure):
+    """Targets and deadlines as dark dashed lines, labelled where they are."""
+    for ref in figure.refs:
+        kw = dict(color="0.15", linestyle=ref.style, linewidth=1.1, zorder=3)
+        if ref.axis == "x":
+            ax.axvline(ref.value, **kw)
+            ax.text(ref.value, 0.5, f" {ref.label}", rotation=90, va="center", ha="right", fontsize=7,
+                    color="0.15", transform=ax.get_xaxis_transform())
+        elif ref.category is not None:
+            ax.hlines(ref.value, ref.category - 0.45, ref.category + 0.45, **kw)
+            ax.text(ref.category + 0.45, ref.value, f" {ref.label}", va="center", ha="left", fontsize=7,
+                    color="0.15")
+        else:
+            ax.axhline(ref.value, **kw)
+            ax.text(0.005, ref.value, f"{ref.label} ", va="bottom", ha="left", fontsize=7, color="0.15",
+                    transform=ax.get_yaxis_transform())

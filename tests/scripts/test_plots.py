@@ -301,7 +301,14 @@ class Labels(unittest.TestCase):
         self.assertEqual(plot_style.quantity_label("energy_j"), "Energy (joules)")
         self.assertEqual(plot_style.quantity_label("bandwidth_bps"), "Bandwidth (bits/s)")
         self.assertEqual(plot_style.quantity_label("test_accuracy"), "Test accuracy")
-        self.assertEqual(plot_style.axis_label("/workload/jobs/0/compute_s"), "/workload/jobs/0/compute_s (seconds)")
+
+    def test_axis_labels_name_the_quantity_not_the_json_pointer(self):
+        self.assertEqual(plot_style.axis_label("/workload/jobs/0/compute_s"), "Compute (seconds)")
+        self.assertEqual(plot_style.axis_label("/workload/jobs/0/workers"), "Workers")
+        self.assertEqual(plot_style.axis_label("/workload/ina/aggregators"), "Switch memory (aggregators)")
+        self.assertEqual(plot_style.axis_label("/workload/arrivals/rate"), "Frame rate per camera (frames/s)")
+        for path in plot_style.AXIS_NAMES:
+            self.assertNotIn("/", plot_style.axis_label(path).replace("frames/s", ""), path)
 
 
 class QuickstartEndToEnd(FigureFiles):
