@@ -26,6 +26,7 @@ except ImportError as e:
     sys.exit(f"figures.py: needs {e.name}: apt-get install python3-{e.name}")
 from cslib import plot_style  # noqa: E402
 from cslib.plot_data import PlotError, Sweep  # noqa: E402
+from cslib.plot_figdata import check_complete  # noqa: E402
 from cslib.plot_figures import FIGURES  # noqa: E402
 from cslib.sweepfile import SweepError, load_json_with_comments  # noqa: E402
 
@@ -70,7 +71,10 @@ def main(argv):
     for figure in chosen:
         out = outputs[figure.sweep_file]
         try:
-            prepared.append(figure.build(Sweep(out)))
+            sweep = Sweep(out)
+            incomplete = check_complete(sweep)
+            drawn, warnings = figure.build(sweep)
+            prepared.append((drawn, incomplete + warnings))
         except PlotError as e:
             print(f"figures.py: {figure.name} (from {figure.sweep_file}, output {out}): {e}"
                   + ("" if a.run else "; --run runs the sweep"), file=sys.stderr)

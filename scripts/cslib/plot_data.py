@@ -157,11 +157,11 @@ class Sweep:
         a summary.json in the folder (clustersim writes it last). Without runs.csv (a sweep still
         running), the run folders' run.json and summary.json alone decide."""
         if self._runs is None:
-            self._runs = [r for r in self._all_runs()
+            self._runs = [r for r in self.all_runs()
                           if r.status in ("ok", None) and os.path.exists(os.path.join(r.dir, "summary.json"))]
         return self._runs
 
-    def _all_runs(self):
+    def all_runs(self):
         runs_dir = os.path.join(self.dir, "runs")
         path = os.path.join(self.dir, "runs.csv")
         if os.path.exists(path):

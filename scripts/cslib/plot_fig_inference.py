@@ -114,12 +114,16 @@ def latency_cdf(sweep):
     if not lines:
         raise PlotError(f"no answered request in sweep {sweep.name}'s requests.csv")
     warnings = [f"{name_of(axis, k)}: {n} request(s) never answered, left out of the CDF" for k, n in unanswered.items()]
+    refs = [Ref(r.value, r.label, axis="x") for r in deadline_refs(sweep, runs)]
+    # Plain numbers on the log axis (1-2-5 steps), up to the deadline.
+    low, high = min(line.x[0] for line in lines), max([line.x[-1] for line in lines] + [r.value for r in refs])
+    ticks = [m * 10 ** e for e in range(-3, 6) for m in (1, 2, 5) if low / 1.5 <= m * 10 ** e <= high * 1.5]
     return Figure(kind="paper", name="hawkvision_latency_cdf",
                   title="HawkVision: end-to-end latency CDF per accuracy tier (reproduction scenario)",
                   xlabel="End-to-end latency (ms, log scale)", ylabel="Fraction of requests ≤ latency",
-                  runs=len(runs), sweep=sweep.name, note="every seed's requests pooled",
-                  legend_title="System, tier", lines=lines, refs=[Ref(r.value, r.label, axis="x")
-                                                                  for r in deadline_refs(sweep, runs)],
+                  runs=len(runs), sweep=sweep.name,
+                  note=f"requests of {len(runs) // max(1, len(axis.keys))} seed(s) per system pooled",
+                  legend_title="System, tier", lines=lines, refs=refs, xticks=[(t, f"{t:g}") for t in ticks],
                   logx=True, ylim=(0, 1.01)), warnings
 
 

@@ -47,6 +47,22 @@ def run_metrics(sweep, run):
     return metrics
 
 
+def check_complete(sweep):
+    """Refuses a sweep that is not collected (no runs.csv: still running, or run elsewhere) and
+    returns a warning when some of its runs failed or are missing: a figure must not quietly show
+    part of a sweep."""
+    path = os.path.join(sweep.dir, "runs.csv")
+    if not os.path.exists(path):
+        raise PlotError(f"{path} not found: the sweep is unfinished or not collected "
+                        f"(scripts/sweep.py collect {sweep.dir})")
+    all_runs = sweep.all_runs()
+    done = sweep.runs()
+    if len(done) < len(all_runs):
+        return [f"{len(all_runs) - len(done)} of {len(all_runs)} runs failed or are missing; "
+                f"the figure shows the {len(done)} finished"]
+    return []
+
+
 def chosen_runs(sweep, where, free):
     return select(sweep, sweep.runs(), lambda r: r.point, where, set(free))
 

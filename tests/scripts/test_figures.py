@@ -31,22 +31,30 @@ def write_csv(path, header, rows):
         w.writerows(rows)
 
 
-def make_sweep(out, name, axes, repetitions, run):
+def make_sweep(out, name, axes, repetitions, run, failed=()):
     """A finished sweep as scripts/sweep.py lays it out (run folders with run.json and
-    summary.json, no runs.csv); run(point, repetition, folder) returns the run's metrics and may
-    write CSVs into its folder."""
+    summary.json, runs.csv); run(point, repetition, folder) returns the run's metrics and may
+    write CSVs into its folder. The run ids in `failed` are marked failed and have no summary."""
     os.makedirs(os.path.join(out, "runs"))
     write_json(os.path.join(out, "sweep.json"), {"name": name, "scenario": "none.json", "axes": axes,
                                                  "repetitions": repetitions, "base_seed": 1})
     points = [{}]
     for axis in axes:
         points = [dict(p, **{axis["path"]: v}) for p in points for v in axis["values"]]
+    rows = []
     for i, point in enumerate(points):
         for rep in range(repetitions):
-            folder = os.path.join(out, "runs", f"r{i}_{rep}")
+            run_id = f"r{i}_{rep}"
+            folder = os.path.join(out, "runs", run_id)
             os.makedirs(folder)
             write_json(os.path.join(folder, "run.json"), {"point": point, "repetition": rep, "seed": 1 + rep})
-            write_json(os.path.join(folder, "summary.json"), {"metrics": run(point, rep, folder)})
+            metrics = run(point, rep, folder)
+            if run_id not in failed:
+                write_json(os.path.join(folder, "summary.json"), {"metrics": metrics})
+            rows.append([run_id] + [point[a["path"]] for a in axes]
+                        + [rep, 1 + rep, "failed" if run_id in failed else "ok"])
+    write_csv(os.path.join(out, "runs.csv"), ["run_id"] + [a["path"] for a in axes] + ["repetition", "seed", "status"],
+              rows)
     return Sweep(out)
 
 
@@ -213,6 +221,18 @@ class CommandLine(unittest.TestCase):
             self.assertIn("esa_jct_vs_memory (from sweeps/esa_memory.json", done.stderr)
             self.assertIn("--run runs the sweep", done.stderr)
             self.assertFalse(os.path.exists(os.path.join(tmp, "png")))
+
+    def test_uncollected_sweep_is_refused_and_failed_runs_warned(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "thc_bandwidth")
+            make_sweep(out, "thc_bandwidth", MissingSeries.AXES, 1, thc_run, failed=("r0_0",))
+            done = self.run_figures("--sweeps", tmp, "--dest", os.path.join(tmp, "png"), "thc_tta_vs_bandwidth")
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertIn("warning: thc_tta_vs_bandwidth: 1 of 6 runs failed or are missing", done.stderr)
+            os.remove(os.path.join(out, "runs.csv"))  # as while the sweep still runs
+            done = self.run_figures("--sweeps", tmp, "--dest", os.path.join(tmp, "png"), "thc_tta_vs_bandwidth")
+            self.assertEqual(done.returncode, 2)
+            self.assertIn("runs.csv not found: the sweep is unfinished or not collected", done.stderr)
 
     def test_unknown_figure(self):
         done = self.run_figures("esa_jct")
