@@ -3,7 +3,7 @@ jct_s, ...), pooling every selected run (so all repetitions), one curve per seri
 with group_by, per value of a CSV column (a request's tier, say)."""
 from .plot_data import PlotError, describe_where, natural_key, runs_with_csv, select, series_keys, to_float
 from .plot_stats import ecdf
-from .plot_style import Figure, Line, human, quantity_label
+from .plot_style import Figure, Line, axis_label, human, quantity_label, rescale, seconds_scale
 
 REQUIRED = ("csv", "column")
 OPTIONAL = ("series", "group_by")
@@ -46,8 +46,10 @@ def prepare(sweep, spec, name):
                               color=si if series else gi, dashes=gi if series else 0, steps=True))
     if not lines:
         raise PlotError(f"{csv_name} has no values in column '{column}'")
-    legend = " / ".join(t for t in [series.path if series else None, group_by] if t) or None
+    scale = seconds_scale(column, [x for line in lines for x in line.x])
+    rescale(lines, scale, axis="x")
+    legend = " / ".join(t for t in [axis_label(series.path) if series else None, group_by] if t) or None
     return Figure(kind="cdf", name=name, title=spec.get("title") or f"CDF of {human(column)} ({csv_name})",
-                  xlabel=quantity_label(column), ylabel="Fraction ≤ x", runs=len(tables), sweep=sweep.name,
+                  xlabel=quantity_label(column, scale), ylabel="Fraction ≤ x", runs=len(tables), sweep=sweep.name,
                   where=describe_where(spec.get("where")), note="all repetitions pooled", legend_title=legend,
                   lines=lines, logx=bool(spec.get("logx")), logy=bool(spec.get("logy")))

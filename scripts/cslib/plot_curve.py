@@ -1,11 +1,11 @@
 """curve: one CSV column against another within each run (accuracy vs simulated time, say), one
-line per series value. Repetitions whose x values coincide become their mean with a 95% band;
+line per series value. Repetitions whose x values coincide become their mean with a bootstrap 95% band;
 otherwise each run is drawn thin, since averaging would mean inventing values between samples."""
 import numpy as np
 
 from .plot_data import PlotError, describe_where, natural_key, runs_with_csv, select, series_keys, to_float
-from .plot_stats import mean_ci95
-from .plot_style import Figure, Line, human, quantity_label, sentence
+from .plot_stats import mean_bootstrap95
+from .plot_style import Figure, Line, axis_label, human, quantity_label, rescale, seconds_scale, sentence
 
 REQUIRED = ("csv", "x", "y")
 OPTIONAL = ("series", "group_by")
@@ -54,7 +54,7 @@ def prepare(sweep, spec, name):
             color, dashes = (si, gi) if series else (gi, 0)
             first_xs = members[0][1]
             if all(len(xs) == len(first_xs) and np.allclose(xs, first_xs, rtol=1e-9, atol=0) for _, xs, _ in members):
-                stats = [mean_ci95([ys[j] for _, _, ys in members]) for j in range(len(first_xs))]
+                stats = [mean_bootstrap95([ys[j] for _, _, ys in members]) for j in range(len(first_xs))]
                 mean_any |= len(members) > 1
                 lines.append(Line(label=f"{label}" + (f" (mean of {len(members)})" if len(members) > 1 else ""),
                                   x=list(first_xs), y=[s[0] for s in stats], low=[s[1] for s in stats],
@@ -65,10 +65,13 @@ def prepare(sweep, spec, name):
                 for j, (run, xs, ys) in enumerate(members):
                     lines.append(Line(label=f"{label} ({len(members)} runs)" if j == 0 else None, x=list(xs),
                                       y=list(ys), color=color, dashes=dashes, thin=True))
-    notes = (["band: 95% CI over repetitions"] if mean_any else []) + \
+    notes = (["band: bootstrap 95% interval over repetitions"] if mean_any else []) + \
             (["thin lines: one per run (x values differ)"] if thin_any else [])
-    legend = " / ".join(t for t in [series.path if series else None, group_by] if t) or None
+    x_scale = seconds_scale(x_col, [x for line in lines for x in line.x])
+    y_scale = seconds_scale(y_col, [y for line in lines for y in line.y])
+    rescale(rescale(lines, x_scale, axis="x"), y_scale)
+    legend = " / ".join(t for t in [axis_label(series.path) if series else None, group_by] if t) or None
     return Figure(kind="curve", name=name, title=spec.get("title") or sentence(f"{human(y_col)} vs {human(x_col)}"),
-                  xlabel=quantity_label(x_col), ylabel=quantity_label(y_col), runs=len(tables), sweep=sweep.name,
+                  xlabel=quantity_label(x_col, x_scale), ylabel=quantity_label(y_col, y_scale), runs=len(tables), sweep=sweep.name,
                   where=describe_where(spec.get("where")), note="; ".join(notes), legend_title=legend, lines=lines,
                   logx=bool(spec.get("logx")), logy=bool(spec.get("logy")))

@@ -214,6 +214,18 @@ class Sweep:
                                          "high": _finite(to_float(row["ci95_high"], where))})
         return self._points
 
+    def metrics(self, run):
+        """The "metrics" object of a finished run's summary.json."""
+        path = os.path.join(run.dir, "summary.json")
+        try:
+            with open(path) as f:
+                metrics = json.load(f).get("metrics", {})
+        except (OSError, ValueError, AttributeError) as e:
+            raise PlotError(f"{path}: {e}") from None
+        if not isinstance(metrics, dict):
+            raise PlotError(f"{path}: \"metrics\" is not an object")
+        return metrics
+
     def run_csv(self, run, name):
         """(header, rows as dicts) of one run's CSV, or None if that run has no such file."""
         if os.path.isabs(name) or ".." in name.replace("\\", "/").split("/"):

@@ -4,7 +4,7 @@ import json, os
 
 from .plot_data import PlotError, natural_key, quantity
 from .plot_figdata import MS, REPO, chosen_runs, column_values, lines_over_x, name_of, ordered_keys, \
-    repetitions_note, run_metrics, run_table
+    repetitions_note, run_table
 from .plot_stats import ecdf, mean_bootstrap95
 from .plot_style import Bars, Figure, Line, Ref
 
@@ -146,7 +146,7 @@ def power_gpu_vs_fpga(sweep):
     grouped = {}
     for run in chosen_runs(sweep, None, (DEVICE, RATE)):
         grouped.setdefault((run.point[DEVICE], run.point[RATE]), []).append(
-            run_metrics(sweep, run).get("edge_power_mean_w"))
+            sweep.metrics(run).get("edge_power_mean_w"))
     rates, _ = ordered_keys(rate_axis)
     devices = [k for k in device_axis.keys if any((k, r) in grouped for r, _ in rates)]
     bars, warnings, ns, runs = [], [], set(), 0

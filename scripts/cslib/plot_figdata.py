@@ -3,7 +3,7 @@ and CSVs grouped by point, axis values in value order, paper names for axis valu
 means with bootstrap bands in which a point without a value is marked, never dropped.
 
 No matplotlib here: the numbers are checked before anything is drawn."""
-import json, math, os
+import math, os
 
 from .plot_data import PlotError, describe_where, select, to_float
 from .plot_stats import mean_bootstrap95
@@ -34,19 +34,6 @@ def ordered_keys(axis):
     return [(k, positions[k]) for k in keys], numeric
 
 
-def run_metrics(sweep, run):
-    """The metrics of one finished run's summary.json."""
-    path = os.path.join(run.dir, "summary.json")
-    try:
-        with open(path) as f:
-            metrics = json.load(f).get("metrics", {})
-    except (OSError, ValueError) as e:
-        raise PlotError(f"{path}: {e}") from None
-    if not isinstance(metrics, dict):
-        raise PlotError(f"{path}: \"metrics\" is not an object")
-    return metrics
-
-
 def check_complete(sweep):
     """Refuses a sweep that is not collected (no runs.csv: still running, or run elsewhere) and
     returns a warning when some of its runs failed or are missing: a figure must not quietly show
@@ -71,11 +58,11 @@ def metric_by_point(sweep, metric, free, where=None):
     """{(values of the `free` axes' keys): [value or None per run]}: None where a run does not
     report the metric (a job that never reached its target has no time to accuracy)."""
     runs = chosen_runs(sweep, where, free)
-    if not any(metric in run_metrics(sweep, r) for r in runs):
+    if not any(metric in sweep.metrics(r) for r in runs):
         raise PlotError(f"no run of sweep {sweep.name} reports metric '{metric}'")
     grouped = {}
     for run in runs:
-        value = run_metrics(sweep, run).get(metric)
+        value = sweep.metrics(run).get(metric)
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         grouped.setdefault(tuple(run.point[p] for p in free), []).append(float(value) if ok else None)
     return grouped

@@ -1,9 +1,9 @@
 """per_job: a bar per job of one jobs.csv column (jct_s by default), bars grouped by job and
-coloured by series value; each bar the mean over repetitions, with a 95% CI whisker when
+coloured by series value; each bar the mean over repetitions, with a bootstrap 95% whisker when
 there are several."""
 from .plot_data import PlotError, describe_where, runs_with_csv, select, series_keys, to_float
-from .plot_stats import mean_ci95
-from .plot_style import Bars, Figure, human, quantity_label, sentence
+from .plot_stats import mean_bootstrap95
+from .plot_style import Bars, Figure, axis_label, human, quantity_label, rescale, seconds_scale, sentence
 
 REQUIRED = ()
 OPTIONAL = ("series", "csv", "column")
@@ -36,16 +36,18 @@ def prepare(sweep, spec, name):
 
     bars, unfinished = [], 0
     for i, key in enumerate(series_keys(series, [r for r, _ in tables], lambda r: r.point)):
-        stats = [mean_ci95(values[(key, job)]) if (key, job) in values else (None, None, None) for job in jobs]
+        stats = [mean_bootstrap95(values[(key, job)]) if (key, job) in values else (None, None, None) for job in jobs]
         unfinished += sum(1 for s in stats if s[0] is None)
         bars.append(Bars(label=series.labels[key] if series else human(column), values=[s[0] for s in stats],
                          low=[s[1] for s in stats], high=[s[2] for s in stats], color=i))
+    scale = seconds_scale(column, [v for b in bars for v in b.values])
+    rescale(bars, scale)
     repeated = any(lo is not None for b in bars for lo in b.low)
-    note = "mean, whiskers: 95% CI over repetitions" if repeated else "one run per bar"
+    note = "mean, whiskers: bootstrap 95% interval over repetitions" if repeated else "one run per bar"
     if unfinished:
         note += f"; {unfinished} bar(s) missing: no value (unfinished)"
     return Figure(kind="per_job", name=name, title=spec.get("title") or sentence(f"{human(column)} per job"),
-                  xlabel="Job", ylabel=quantity_label(column), runs=len(tables), sweep=sweep.name,
+                  xlabel="Job", ylabel=quantity_label(column, scale), runs=len(tables), sweep=sweep.name,
                   where=describe_where(spec.get("where")), note=note,
-                  legend_title=series.path if series else None, bars=bars, categories=jobs,
+                  legend_title=axis_label(series.path) if series else None, bars=bars, categories=jobs,
                   logx=bool(spec.get("logx")), logy=bool(spec.get("logy")))

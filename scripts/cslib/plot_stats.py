@@ -1,21 +1,12 @@
-"""The statistics plots compute themselves (points.csv carries the per-point ones): means with a
-Student-t 95% confidence interval over repetitions (stats.py's), bootstrap intervals for
-quantities bounded below (latencies, times, powers), and empirical CDFs."""
+"""The statistics plots compute themselves: means over repetitions with a bootstrap 95% interval,
+which, unlike points.csv's Student-t interval, stays within the metric's domain, and empirical
+CDFs."""
 import numpy as np
 
 from . import stats
 
 BOOTSTRAP_RESAMPLES = 10000
 BOOTSTRAP_SEED = 0  # fixed: the same runs give the same interval, so a redrawn figure is identical
-
-
-def mean_ci95(values):
-    """(mean, low, high); low and high are None for a single value, where there is no interval."""
-    values = [float(v) for v in values]
-    if len(values) < 2:
-        return stats.mean(values), None, None
-    low, high = stats.ci95(values)
-    return stats.mean(values), low, high
 
 
 def mean_bootstrap95(values, resamples=BOOTSTRAP_RESAMPLES, seed=BOOTSTRAP_SEED):

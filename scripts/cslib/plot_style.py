@@ -28,10 +28,34 @@ def sentence(text):
     return text[:1].upper() + text[1:]
 
 
-def quantity_label(name):
-    """An axis label for a metric or CSV column: "JCT mean (seconds)"."""
+def quantity_label(name, scale=1.0):
+    """An axis label for a metric or CSV column: "JCT mean (seconds)", or "(ms)" when its values
+    are drawn scaled by 1000 (see seconds_scale)."""
     text, unit = sentence(human(name)), split_unit(name)[1]
+    if unit == "seconds" and scale == 1000.0:
+        unit = "ms"
     return f"{text} ({unit})" if unit else text
+
+
+def seconds_scale(name, values):
+    """1000 for a quantity in seconds whose values all lie below one second (latencies, round
+    times), so that it reads in ms; 1 otherwise."""
+    finite = [abs(v) for v in values if v is not None]
+    return 1000.0 if split_unit(name)[1] == "seconds" and finite and max(finite) < 1.0 else 1.0
+
+
+def rescale(items, factor, axis="y"):
+    """Multiplies the Lines' y (or x) with their bands, or the Bars' values and whiskers, in place."""
+    def times(values):
+        return None if values is None else [None if v is None else v * factor for v in values]
+    for item in items:
+        if isinstance(item, Bars):
+            item.values, item.low, item.high = times(item.values), times(item.low), times(item.high)
+        elif axis == "x":
+            item.x = times(item.x)
+        else:
+            item.y, item.low, item.high = times(item.y), times(item.low), times(item.high)
+    return items
 
 
 # Sweep axes the shipped sweeps use, named as a paper would; their values carry their own units

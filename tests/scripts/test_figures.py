@@ -11,7 +11,7 @@ import csv, json, os, subprocess, sys, tempfile, unittest
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIGURES = os.path.join(REPO, "scripts", "figures.py")
 sys.path.insert(0, os.path.join(REPO, "scripts"))
-from cslib import plot_fig_inference, plot_fig_training, plot_figdata, plot_style, stats  # noqa: E402
+from cslib import plot_fig_inference, plot_fig_training, plot_figdata, plot_style, plots, stats  # noqa: E402
 from cslib.plot_data import Axis, PlotError, Sweep  # noqa: E402
 from cslib.plot_stats import mean_bootstrap95  # noqa: E402
 
@@ -79,6 +79,29 @@ class Bootstrap(unittest.TestCase):
     def test_two_values_give_their_range(self):
         # Resampled means of two values are a, (a+b)/2 or b with odds 1/4, 1/2, 1/4.
         self.assertEqual(mean_bootstrap95([2.0, 6.0]), (4.0, 2.0, 6.0))
+
+
+class SweepPlotBands(unittest.TestCase):
+    def test_metric_vs_axis_band_from_the_runs_not_the_negative_t_interval(self):
+        # DC-only at 50 frames/s in sweeps/hawkvision_load.json: two seeds, P99 436 and 712 ms.
+        p99 = {0: 0.43623731199924165, 1: 0.7123063812061482}
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "load")
+            sweep = make_sweep(out, "load", [{"path": RATE, "values": ["50/s"]}, {"path": SYSTEM, "values": ["dc_only"]}],
+                               2, lambda p, r, d: {"latency_p99_s": p99[r]})
+            t_low, t_high = stats.ci95(list(p99.values()))
+            self.assertLess(t_low, -1.0)
+            write_csv(os.path.join(out, "points.csv"), [RATE, SYSTEM, "metric", "n", "mean", "std", "ci95_low",
+                                                        "ci95_high"],
+                      [["50/s", "dc_only", "latency_p99_s", 2, sum(p99.values()) / 2, 0.195, t_low, t_high]])
+            figure = plots.prepare(sweep, {"kind": "metric_vs_axis", "x": RATE, "y": "latency_p99_s",
+                                           "series": SYSTEM})
+        line, = figure.lines
+        self.assertAlmostEqual(line.y[0], 574.2718466, places=5)
+        self.assertAlmostEqual(line.low[0], 436.2373120, places=5)
+        self.assertAlmostEqual(line.high[0], 712.3063812, places=5)
+        self.assertEqual(figure.ylabel, "Latency P99 (ms)")
+        self.assertEqual(figure.xlabel, "Frame rate per camera (frames/s)")
 
 
 class NumericOrder(unittest.TestCase):

@@ -145,7 +145,12 @@ class SyntheticSweep(FigureFiles):
         self.assertEqual(fifo.x, [0.5, 0.7, 0.9])
         for x, y in zip(fifo.x, fifo.y):
             self.assertAlmostEqual(y, (jct_mean(x, "fifo", "1Gbps", 0) + jct_mean(x, "fifo", "1Gbps", 1)) / 2)
-        self.assertAlmostEqual(fifo.high[0] - fifo.y[0], T975_1 * math.sqrt(0.02) / math.sqrt(2))
+        # The band is the runs' bootstrap, not points.csv's Student-t interval (+-1.27 here): with
+        # two runs 0.2 apart, the two runs themselves.
+        self.assertAlmostEqual(fifo.low[0], jct_mean(0.5, "fifo", "1Gbps", 0))
+        self.assertAlmostEqual(fifo.high[0], jct_mean(0.5, "fifo", "1Gbps", 1))
+        self.assertIn("bootstrap 95% interval", figure.caption())
+        self.assertEqual(figure.legend_title, "Serving")  # the axis named, not its JSON pointer
         # The failed repetition leaves (0.9, edf, 1Gbps) with one run: its mean, no band.
         self.assertAlmostEqual(edf.y[-1], jct_mean(0.9, "edf", "1Gbps", 0))
         self.assertIsNone(edf.low[-1])
@@ -301,6 +306,16 @@ class Labels(unittest.TestCase):
         self.assertEqual(plot_style.quantity_label("energy_j"), "Energy (joules)")
         self.assertEqual(plot_style.quantity_label("bandwidth_bps"), "Bandwidth (bits/s)")
         self.assertEqual(plot_style.quantity_label("test_accuracy"), "Test accuracy")
+
+    def test_seconds_below_one_read_in_ms(self):
+        self.assertEqual(plot_style.seconds_scale("latency_p99_s", [0.012, 0.6]), 1000.0)
+        self.assertEqual(plot_style.seconds_scale("latency_p99_s", [0.012, 1.2]), 1.0)
+        self.assertEqual(plot_style.seconds_scale("power_w", [0.5]), 1.0)
+        self.assertEqual(plot_style.quantity_label("latency_p99_s", 1000.0), "Latency P99 (ms)")
+        line = plot_style.Line("x", x=[1, 2], y=[0.012, None], low=[0.01, None], high=[0.02, None])
+        plot_style.rescale([line], 1000.0)
+        self.assertEqual((line.y, line.low, line.high), ([12.0, None], [10.0, None], [20.0, None]))
+        self.assertEqual(line.x, [1, 2])
 
     def test_axis_labels_name_the_quantity_not_the_json_pointer(self):
         self.assertEqual(plot_style.axis_label("/workload/jobs/0/compute_s"), "Compute (seconds)")
