@@ -34,6 +34,9 @@ for _signal in (signal.SIGINT, signal.SIGTERM):
 import argparse, datetime  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cslib.requires import require  # noqa: E402
+
+require("compare.py", "numpy", "scipy.stats")
 from cslib import cli, compare, interrupts, sweepfile  # noqa: E402
 
 

@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libsimgrid-dev nlohmann-json3-dev libfmt-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev libeigen3-dev zlib1g-dev
-  dataset-fashion-mnist parallel python3 python3-matplotlib python3-numpy
+  dataset-fashion-mnist parallel python3 python3-matplotlib python3-numpy python3-scipy
   clang libclang-rt-14-dev  # libFuzzer (tests/fuzz); libclang-rt is only recommended by clang
 )
 missing=()

@@ -1,3 +1,4 @@
-"""Helpers of the scripts in scripts/: sweeps (sweepfile, runner, backends, aggregate), regression
-comparisons (compare), statistics (stats), and plots (plots and plot_*). Standard library and
-numpy only; modules import nothing heavy at package import."""
+"""Helpers of the scripts in scripts/: sweeps (sweepfile, runner, backends, aggregate, quantities),
+regression comparisons (compare), statistics (stats, on scipy), plots (plots and plot_*, on
+matplotlib), and the check that the running python3 has those packages (requires). Modules
+import nothing heavy at package import."""

@@ -26,7 +26,7 @@ is one, the line and column. Reading and matching take time linear in the number
 and points are looked up by key, never searched for."""
 import csv, io, json, math, os, re, shutil
 
-from . import interrupts, safeio, stats
+from . import interrupts, quantities, safeio, stats
 from .safeio import one_line
 from .sweepfile import SweepError, load_json_with_comments, pointer_escape
 
@@ -114,7 +114,11 @@ class Runs:
             raise BadInput(f"{path}: not a sweep's runs.csv (its header is not run_id, the axes, repetition, seed, "
                            f"status, then the metrics)")
         s = r + 2
-        self.axes, self.metrics = header[1:r], header[s + 1:]
+        # A quantity axis's PATH:value and PATH:unit columns follow from the axis: they are no
+        # axes of their own, so tables written before they existed still compare.
+        typed = {c for p in header[1:r] for c in quantities.typed_columns(p)}
+        axis_columns = [i for i in range(1, r) if header[i] not in typed]
+        self.axes, self.metrics = [header[i] for i in axis_columns], header[s + 1:]
         self.metric_set = set(self.metrics)
         self.rows, self.by_point, self.run_ids = {}, {}, []
         first_line = {}
@@ -123,7 +127,7 @@ class Runs:
             if len(row) != width:
                 raise BadInput(f"{path}: line {line} has {len(row)} cells, the header {width}" if row else
                                f"{path}: line {line} is empty")
-            point, seed = tuple(row[1:r]), row[r + 1]
+            point, seed = tuple(row[i] for i in axis_columns), row[r + 1]
             values = {}
             for column, (metric, v) in enumerate(zip(self.metrics, row[s + 1:]), start=s + 2):
                 values[metric] = self._number(path, line, column, metric, v)

@@ -171,9 +171,11 @@ class Progress:
         self.update()
 
 
-def run_all(sweep, out, clustersim, jobs, stream=sys.stderr):
+def run_all(sweep, out, clustersim, jobs, stream=sys.stderr, first_ok=None):
     """Runs every run that is not done, `jobs` at a time; returns (ok, failed, skipped).
-    SIGINT or SIGTERM stops the clustersim processes and raises Interrupted; what finished stays."""
+    SIGINT or SIGTERM stops the clustersim processes and raises Interrupted; what finished stays.
+    first_ok(spec, summary), if given, sees the first run that finishes ok; an exception it
+    returns stops the sweep (the runs in flight too) and is raised."""
     specs = sweep.runs()
     lock_fd = lock(out)
     if lock_fd is None:
@@ -254,8 +256,12 @@ def run_all(sweep, out, clustersim, jobs, stream=sys.stderr):
                             progress.update()  # keeps the ETA moving during long runs
                 if isinstance(code, BaseException):
                     raise code
-                if code == 0 and read_summary(out, spec) is not None:
+                summary = read_summary(out, spec) if code == 0 else None
+                if summary is not None:
                     progress.ok += 1
+                    problem = first_ok(spec, summary) if first_ok and progress.ok == 1 else None
+                    if problem:
+                        raise problem
                     progress.update()
                 else:
                     progress.failed += 1

@@ -157,8 +157,12 @@ class Sweep:
 
 def load(path, scenario_must_exist=True):
     """Reads and checks a sweep file; raises SweepError."""
-    doc = load_json_with_comments(path)
+    return check(path, load_json_with_comments(path), os.path.dirname(os.path.abspath(path)), scenario_must_exist)
 
+
+def check(path, doc, base_dir, scenario_must_exist=True):
+    """Checks a sweep document, named `path` in messages, whose scenario path is relative to
+    base_dir; the Sweep, or raises SweepError."""
     def fail(pointer, problem):
         raise SweepError(path, pointer, problem)
 
@@ -186,7 +190,7 @@ def load(path, scenario_must_exist=True):
         fail("/description", "expected a string")
     if not isinstance(doc["scenario"], str) or not doc["scenario"]:
         fail("/scenario", "expected the scenario file's path, relative to the sweep file")
-    scenario = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)), doc["scenario"]))
+    scenario = os.path.normpath(os.path.join(base_dir, doc["scenario"]))
     if "\0" in scenario:
         fail("/scenario", "the path holds a NUL character")
     if scenario_must_exist and not os.path.isfile(scenario):
@@ -260,6 +264,15 @@ def load(path, scenario_must_exist=True):
                 fail(f"/metrics/{j}", f"expected a metric name, got {json.dumps(m)}")
             if metrics.index(m) != j:
                 fail(f"/metrics/{j}", f"\"{m}\" is listed twice")
+    plots = doc.get("plots")
+    if metrics is not None and isinstance(plots, list):
+        # points.csv holds the listed metrics only: a plot of another one would find nothing.
+        for j, plot in enumerate(plots):
+            y = plot.get("y") if isinstance(plot, dict) and plot.get("kind") == "metric_vs_axis" else None
+            if isinstance(y, str) and y not in metrics:
+                near = difflib.get_close_matches(y, metrics, n=1)
+                fail(f"/plots/{j}/y", f"metric \"{y}\" is not in /metrics" +
+                     (f" (did you mean \"{near[0]}\"?)" if near else f" ({', '.join(metrics)}); add it there"))
     return Sweep(path, doc)
 
 

@@ -67,6 +67,24 @@ class Compare(unittest.TestCase):
         header = done.stdout.splitlines()[3].split()
         self.assertEqual(header, ["metric", "point", "reference", "current", "change", "verdict"])
 
+    def test_tables_from_before_the_typed_columns_compare(self):
+        """A reference written before runs.csv had PATH:value and PATH:unit (as the committed ones
+        under results/regression/) matches a current table that has them, either way round."""
+        header = lib.read(os.path.join(self.current, "runs.csv")).splitlines()[0].split(",")
+        self.assertEqual(header[1:4], ["/platform/link/bandwidth", "/platform/link/bandwidth:value",
+                                       "/platform/link/bandwidth:unit"])
+        old = os.path.join(self.tmp, "old")
+        with open(os.path.join(self.current, "runs.csv"), newline="") as f:
+            rows = list(csv.reader(f))
+        write_runs(old, [c for i, c in enumerate(rows[0]) if i not in (2, 3)],
+                   [[c for i, c in enumerate(r) if i not in (2, 3)] for r in rows[1:]])
+        for current, reference in ((self.current, old), (old, self.current)):
+            done = lib.compare_py(current, reference)
+            self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+            self.assertIn("ok: 6 ok", done.stdout)
+            self.assertIn("jct_mean_s  bandwidth=10Gbps ", done.stdout)  # one axis, not three
+            self.assertNotIn(":value", done.stdout)
+
     def test_default_tolerance_catches_any_change(self):
         self.scale("jct_mean_s", 1 + 1e-6)
         done = lib.compare_py(self.current, self.sweep_out)

@@ -62,6 +62,8 @@ CASES = {
     "empty_metrics": (with_(metrics=[]), "/metrics", "non-empty"),
     "metric_not_a_name": (with_(metrics=["jct_mean_s", 3]), "/metrics/1", "metric name"),
     "not_an_object": ([1, 2], "", "JSON object"),
+    "plot_of_unlisted_metric": (with_(plots=[{"kind": "metric_vs_axis", "x": BW, "y": "jct_mean"}]), "/plots/0/y",
+                                "metric \"jct_mean\" is not in /metrics (did you mean \"jct_mean_s\"?)"),
 }
 
 
@@ -122,7 +124,45 @@ class BadInput(lib.TempDirTest):
         path = lib.write_json(os.path.join(self.tmp, "s.json"), lib.tiny_sweep())
         done = lib.sweep_py("run", path, "--clustersim", os.path.join(self.tmp, "nothing"))
         self.assertEqual(done.returncode, 2)
-        self.assertIn("no clustersim at", done.stderr)
+        self.assertEqual(done.stderr, f"error: --clustersim {self.tmp}/nothing: no such executable file\n")
+
+
+class UnknownMetrics(lib.TempDirTest):
+    """A metric the sweep names that no run reports: exit 2, one error line. clustersim cannot
+    list a scenario's metrics before running, so a typo stops the sweep at the first run to
+    finish, and any other unknown name fails once every run is in."""
+
+    def sweep(self, metrics):
+        return lib.write_json(os.path.join(self.tmp, "s.json"), lib.tiny_sweep(metrics=metrics))
+
+    def summaries(self, out):
+        return glob.glob(os.path.join(out, "runs", "*", "summary.json"))
+
+    def test_a_typo_stops_at_the_first_finished_run(self):
+        path, out = self.sweep(["jct_mean_s", "makespan"]), os.path.join(self.tmp, "out")
+        done = lib.sweep_py("run", path, "--out", out, "--jobs", "1", "--clustersim", lib.CLUSTERSIM)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        last = done.stderr.splitlines()[-1]
+        self.assertRegex(last, rf"^error: {path}: metric \"makespan\" \(did you mean \"makespan_s\"\?\) not reported "
+                               rf"by the first run to finish \([^)]+\) \(it reports: energy_j, .*jct_mean_s, .*\)$")
+        self.assertLess(len(self.summaries(out)), 4)  # the other runs were not waited for
+        self.assertEqual(temporaries(out), [])
+
+    def test_a_metric_no_run_reports(self):
+        path, out = self.sweep(["jct_mean_s", "goodput_gbps"]), os.path.join(self.tmp, "out")
+        done = lib.sweep_py("run", path, "--out", out, "--jobs", "2", "--clustersim", lib.CLUSTERSIM)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertEqual(len(self.summaries(out)), 4)  # no near miss: every run ran before the verdict
+        self.assertIn("4 ok, 0 failed, 0 missing", done.stdout)
+        self.assertRegex(done.stderr.splitlines()[-1], rf"^error: {path}: metric \"goodput_gbps\" not reported by any "
+                                                       rf"of the 4 finished runs \(it reports: energy_j, .*\)$")
+        with open(os.path.join(out, "runs.csv")) as f:  # the tables are still written
+            self.assertEqual([r["goodput_gbps"] for r in csv.DictReader(f)], [""] * 4)
+        done = lib.sweep_py("collect", out)
+        self.assertEqual(done.returncode, 2)
+        self.assertEqual(len(done.stderr.splitlines()), 1, done.stderr)
+        self.assertIn(f"error: {out}/sweep.json: metric \"goodput_gbps\" not reported by any of the 4 finished runs",
+                      done.stderr)
 
 
 def sweep_guarded(*args, **kwargs):
