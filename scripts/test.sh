@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite: every ctest test of a normal build; then, under AddressSanitizer and
-# UndefinedBehaviorSanitizer (SimGrid's thread contexts, which ASan can follow), the unit,
-# bad-input and simulation tests and every shipped scenario; then 60 s of libFuzzer over every
-# input reader (clang).
+# The whole test suite: every ctest test of a normal build (the Slurm one last, verbose); then,
+# under AddressSanitizer and UndefinedBehaviorSanitizer (SimGrid's thread contexts, which ASan can
+# follow), the unit, bad-input and simulation tests and every shipped scenario; then 60 s of
+# libFuzzer over every input reader (clang).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 bash scripts/build.sh
-ctest --test-dir build -j "$jobs" --output-on-failure
+ctest --test-dir build -j "$jobs" --output-on-failure -LE slurm
+# On its own and verbose, so its log says why when it is skipped (ctest hides a skipped test's output).
+echo "== a real single-node Slurm (tests/slurm) =="
+ctest --test-dir build -L slurm --output-on-failure -V
 echo "== sanitizers (ASan + UBSan): unit, bad-input and simulation tests =="
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLUSTERSIM_SANITIZE=ON -DCLUSTERSIM_BENCH=OFF >/dev/null
 ninja -C build-asan -j "$jobs" --quiet unit_tests sim_tests clustersim fuzz_replay
