@@ -17,6 +17,9 @@ Exit status: 0 drawn, 2 bad input (one line on stderr naming the sweep and the p
 import argparse, os, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cslib.requires import require  # noqa: E402
+
+require("plot.py", "numpy", "matplotlib", "scipy.stats")
 from cslib import plots  # noqa: E402
 
 TEXT_OPTIONS = ("x", "y", "series", "csv", "column", "group_by", "title", "name")

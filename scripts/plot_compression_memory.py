@@ -15,7 +15,11 @@ job fp32), {} is the scenario's own mix (2 of 4 jobs THC: 0.5), a THC object is 
 Exit status: 0 drawn, 2 bad input (one line naming the problem)."""
 import csv, json, os, sys
 
-import matplotlib
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cslib.requires import require  # noqa: E402
+
+require("plot_compression_memory.py", "numpy", "matplotlib")
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

@@ -12,10 +12,12 @@ interval; a series with no runs is warned about and named in the legend as missi
 Exit status: 0 drawn, 2 bad input (one line naming the problem)."""
 import csv, json, os, sys
 
-try:
-    import matplotlib
-except ImportError:
-    sys.exit("plot_studies.py: needs matplotlib: apt-get install python3-matplotlib")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cslib.requires import require  # noqa: E402
+
+require("plot_studies.py", "numpy", "matplotlib")
+import matplotlib  # noqa: E402
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
