@@ -19,11 +19,9 @@ import argparse, os, subprocess, sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-try:
-    import matplotlib  # noqa: F401
-    import numpy  # noqa: F401
-except ImportError as e:
-    sys.exit(f"figures.py: needs {e.name}: apt-get install python3-{e.name}")
+from cslib.requires import require  # noqa: E402
+
+require("figures.py", "numpy", "matplotlib", "scipy.stats")
 from cslib import plot_style  # noqa: E402
 from cslib.plot_data import PlotError, Sweep  # noqa: E402
 from cslib.plot_figdata import check_complete  # noqa: E402
