@@ -36,7 +36,7 @@ PacketPlan packet_plan(const InaSpec& spec, const JobSpec& job, const Compressed
 }
 
 InaRun::InaRun(RunContext& c, TrainingState& t, const InaSpec& s)
-    : ctx(c), training(t), spec(s), run_salt_(mix(c.scenario.seed)) {
+    : ctx(c), training(t), spec(s), lines(c), run_salt_(mix(c.scenario.seed)) {
   lossy_ = !ctx.link_loss.empty();
   std::map<std::string, InaSwitch*> by_host;
   const auto& specs = training.workload.jobs;
@@ -83,7 +83,7 @@ InaRun::InaRun(RunContext& c, TrainingState& t, const InaSpec& s)
 void InaRun::choose_unit(InaJob& job) {
   double min_latency = std::numeric_limits<double>::infinity(), max_packet_s = 0;
   auto visit = [&](const sg4::Host* from, const sg4::Host* to, double bytes) {
-    for (const sg4::Link* l : path(from, to).links) {
+    for (const sg4::Link* l : ctx.traffic.route(from, to)) {
       min_latency = std::min(min_latency, l->get_latency());
       max_packet_s = std::max(max_packet_s, bytes / l->get_bandwidth());
     }
@@ -99,75 +99,12 @@ void InaRun::choose_unit(InaJob& job) {
   job.reorder_window_s = (job.unit - 1) * max_packet_s;
 }
 
-const InaRun::Path& InaRun::path(const sg4::Host* from, const sg4::Host* to) {
-  auto [it, fresh] = paths_.try_emplace({from, to});
-  if (fresh) {
-    it->second.links = ctx.traffic.route(from, to);
-    for (const sg4::Link* l : it->second.links) it->second.lines.push_back(&lines_[l]);
-  }
-  return it->second;
-}
-
 // A job's fragments map one-to-one onto a window of aggregators_per_job consecutive
 // aggregators at a random offset, so a job never collides with itself (while the window fits
 // in memory) and jobs collide where their windows overlap.
 std::uint32_t InaRun::aggregator_index(std::uint32_t job, std::uint64_t seq) const {
   const std::uint64_t offset = mix(run_salt_ ^ job) % spec.aggregators;
   return std::uint32_t((offset + seq % spec.aggregators_per_job) % spec.aggregators);
-}
-
-void InaRun::carry(const sg4::Host* from, const sg4::Host* to, std::span<Lane> lanes) {
-  const Path& p = path(from, to);
-  auto params = [&p](std::size_t h) { return net::LinkParams{p.links[h]->get_bandwidth(), p.links[h]->get_latency()}; };
-  auto record = [&](double first_ready, double first_wait_bytes, double last, double total) {
-    ctx.traffic.add(from, to, total);
-    if (!ctx.trace) return;
-    const double start = first_ready + first_wait_bytes / p.links.front()->get_bandwidth();
-    if (start > first_ready) ctx.trace->span("queue", "queue", first_ready, start, {{"bytes", total}, {"to", to->get_name()}});
-    ctx.trace->span("network", "transfer", start, last, {{"bytes", total}, {"to", to->get_name()}});
-  };
-  if (lanes.size() == 1) {  // one message (the common case): its packets go in its own order, in place
-    Lane& lane = lanes.front();
-    if (lane.times->empty()) return;
-    const double first_ready = lane.times->front();
-    double first_wait_bytes = 0, total = 0;
-    for (std::size_t i = 0; i < lane.times->size(); ++i) total += lane.bytes(i);
-    lane.arrival = net::traverse(std::span<net::FifoServer* const>(p.lines), params, std::span<double>(*lane.times), lane.bytes,
-                                 [&](std::size_t i, double backlog_bytes) {
-                                   if (i == 0) first_wait_bytes = backlog_bytes;
-                                   if (lane.on_enqueue) lane.on_enqueue(i, backlog_bytes);
-                                 });
-    record(first_ready, first_wait_bytes, lane.arrival, total);
-    return;
-  }
-  // Interleave the lanes' packets in the order they are ready (stable: a lane keeps its order).
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> order;  // (lane, packet)
-  for (std::uint32_t l = 0; l < lanes.size(); ++l)
-    for (std::uint32_t i = 0; i < lanes[l].times->size(); ++i) order.push_back({l, i});
-  if (order.empty()) return;
-  auto time_of = [&](const std::pair<std::uint32_t, std::uint32_t>& o) { return (*lanes[o.first].times)[o.second]; };
-  std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) { return time_of(a) < time_of(b); });
-  std::vector<double> times(order.size());
-  for (std::size_t k = 0; k < order.size(); ++k) times[k] = time_of(order[k]);
-  const double first_ready = times.front();
-  double first_wait_bytes = 0;
-  std::vector<double> bytes(order.size());
-  double total = 0;
-  for (std::size_t k = 0; k < order.size(); ++k) total += bytes[k] = lanes[order[k].first].bytes(order[k].second);
-  const double last = net::traverse(
-      std::span<net::FifoServer* const>(p.lines), params, std::span<double>(times), [&](std::size_t k) { return bytes[k]; },
-      [&](std::size_t k, double backlog_bytes) {
-        if (k == 0) first_wait_bytes = backlog_bytes;
-        const Lane& lane = lanes[order[k].first];
-        if (lane.on_enqueue) lane.on_enqueue(order[k].second, backlog_bytes);
-      });
-  for (Lane& lane : lanes) lane.arrival = 0;
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    Lane& lane = lanes[order[k].first];
-    (*lane.times)[order[k].second] = times[k];
-    lane.arrival = std::max(lane.arrival, times[k]);
-  }
-  record(first_ready, first_wait_bytes, last, total);
 }
 
 bool InaRun::delivered(const sg4::Host* src, const sg4::Host* dst) {

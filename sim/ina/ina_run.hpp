@@ -10,8 +10,8 @@
 #include "ina/messages.hpp"
 #include "ina/timed_inbox.hpp"
 #include "learning/random.hpp"
-#include "net/packet_link.hpp"
 #include "run/context.hpp"
+#include "run/packet_lines.hpp"
 #include "training/training_state.hpp"
 
 namespace cs::ina_sim {
@@ -77,23 +77,12 @@ class InaRun {
     return n;
   }
 
-  // One message's packets on their way from one host to another: `times` go from ready to
-  // arrived, `bytes(i)` is packet i's size, `on_enqueue(i, backlog_bytes)` (if set) sees the
-  // first line's queue as packet i joins it; `arrival` is set to the last packet's arrival.
-  struct Lane {
-    std::vector<double>* times;
-    std::function<double(std::size_t)> bytes;
-    std::function<void(std::size_t, double)> on_enqueue = {};
-    double arrival = 0;
-  };
-  // Carries messages from `from` to `to` over the links of the route, each link a FIFO line
-  // shared by all INA traffic on it. Messages sent together share the lines in the order
-  // their packets are ready. Counts the bytes and records the transfers.
-  void carry(const sg4::Host* from, const sg4::Host* to, std::span<Lane> lanes);
+  // INA's packets over the links, each a FIFO line shared with the flows there.
+  PacketLines lines;
+  using Lane = PacketLines::Lane;
+  void carry(const sg4::Host* from, const sg4::Host* to, std::span<Lane> lanes) { lines.carry(from, to, lanes); }
   double carry(const sg4::Host* from, const sg4::Host* to, std::vector<double>& times, std::function<double(std::size_t)> bytes) {
-    Lane lane{&times, std::move(bytes)};
-    carry(from, to, std::span<Lane>(&lane, 1));
-    return lane.arrival;
+    return lines.carry(from, to, times, std::move(bytes));
   }
 
   // A job arrives: its INA actors (workers, PS) start now, or when SwitchML has a pool for it.
@@ -111,13 +100,6 @@ class InaRun {
   };
   std::map<std::pair<const sg4::Host*, const sg4::Host*>, Delivery> delivery_;
   std::vector<size_t> waiting_;  // SwitchML jobs waiting for a pool, in arrival order
-  struct Path {
-    std::vector<const sg4::Link*> links;
-    std::vector<net::FifoServer*> lines;
-  };
-  const Path& path(const sg4::Host* from, const sg4::Host* to);
-  std::unordered_map<const sg4::Link*, net::FifoServer> lines_;
-  std::map<std::pair<const sg4::Host*, const sg4::Host*>, Path> paths_;
 };
 
 void switch_service(InaRun& run, InaSwitch& sw);

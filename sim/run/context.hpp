@@ -8,6 +8,7 @@
 
 #include "output/trace.hpp"
 #include "platform/build.hpp"
+#include "run/shared_ports.hpp"
 #include "run/traffic.hpp"
 #include "scenario/scenario.hpp"
 
@@ -77,6 +78,7 @@ struct RunContext {
   // Core-seconds of work per host (indexed like Topology::nodes) that no SimGrid execution ran:
   // the analytical level's computations, billed at busy power by the hosts table.
   std::vector<double> unsimulated_core_s;
+  SharedPorts ports;  // where INA's packets and the flows share a link
 
   // Probability that one packet from src reaches dst, over the links of its route.
   double delivery_probability(const sg4::Host* src, const sg4::Host* dst) {
@@ -96,7 +98,7 @@ struct RunContext {
   // A transfer nobody waits on: `payload` reaches the receiver of `to`; `clean` frees it if the
   // transfer ends unfinished (a cut).
   void send_detached(const Endpoint& to, void* payload, double bytes, void (*clean)(void*) = nullptr) {
-    traffic.add(sg4::this_actor::get_host(), to.host, bytes);
+    flow(sg4::this_actor::get_host(), to.host, bytes);
     sg4::CommPtr comm = to.mailbox->put_init(payload, std::uint64_t(bytes));
     if (trace) trace->transfer_started(comm, to.host, bytes);
     if (clean) comm->detach(clean);
@@ -104,11 +106,16 @@ struct RunContext {
   }
   // Moves `bytes` from `from` to `to` (no mailbox, no receiver) and returns when they arrived.
   void transfer(sg4::Host* from, sg4::Host* to, double bytes) {
-    traffic.add(from, to, bytes);
+    flow(from, to, bytes);
     sg4::CommPtr comm = sg4::Comm::sendto_async(from, to, std::uint64_t(bytes));
     traffic.started(comm, from, to, bytes);
     if (trace) trace->transfer_started(comm, to, bytes);
     comm->wait();
+  }
+  // A flow's bytes on its route, whose links it now shares with any packet line there.
+  void flow(const sg4::Host* from, const sg4::Host* to, double bytes) {
+    traffic.add(from, to, bytes);
+    ports.flow_over(traffic.route(from, to));
   }
   static std::size_t index_of(void* payload) { return std::size_t(reinterpret_cast<std::uintptr_t>(payload) - 1); }
 
@@ -127,7 +134,7 @@ struct RunContext {
   }
   // Starts a transfer of `bytes` from the calling actor's host, carrying `payload`.
   sg4::CommPtr post(const Endpoint& to, void* payload, double bytes) {
-    traffic.add(sg4::this_actor::get_host(), to.host, bytes);
+    flow(sg4::this_actor::get_host(), to.host, bytes);
     sg4::CommPtr comm = to.mailbox->put_async(payload, bytes);
     traffic.started(comm, sg4::this_actor::get_host(), to.host, bytes);
     if (trace) trace->transfer_started(comm, to.host, bytes);

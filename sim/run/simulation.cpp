@@ -120,7 +120,8 @@ RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progr
   argv[argc] = nullptr;
   sg4::Engine engine(&argc, argv);
   Platform platform = build_platform(scenario.platform);
-  RunContext ctx{scenario, platform, {}, 0, {}, nullptr, {}};
+  RunContext ctx{scenario, platform, {}, 0, {}, nullptr, {}, {}};
+  ctx.ports.init(platform, scenario.platform.ina_port_share);
   const Topology& topo = scenario.platform.topology;
   std::optional<TraceRecorder> recorder;
   std::optional<RunTrace> run_trace;

@@ -51,7 +51,7 @@ HostSpec parse_switch_host(const JsonNode& platform) {
 }
 
 void allow_platform_keys(const JsonNode& platform, std::initializer_list<std::string_view> own) {
-  std::vector<std::string_view> keys{"topology", "network_model", "tcp_window", "switch"};
+  std::vector<std::string_view> keys{"topology", "network_model", "tcp_window", "ina_port_share", "switch"};
   keys.insert(keys.end(), own.begin(), own.end());
   platform.allow_keys(std::span<const std::string_view>(keys));
 }
@@ -103,6 +103,11 @@ PlatformSpec parse_platform(const JsonNode& n, const std::string& base_dir) {
   if (auto m = n.find("network_model"))
     p.network_model = m->choice({"CM02", "LV08"}) == "CM02" ? NetworkModel::cm02 : NetworkModel::lv08;
   if (auto w = n.find("tcp_window")) p.tcp_window_bytes = w->positive_quantity(Dimension::size);
+  if (auto w = n.find("ina_port_share")) {
+    p.ina_port_share = w->number(0, 1);
+    // 0 would stall INA's packets behind saturating flows, 1 the flows behind INA's.
+    if (p.ina_port_share <= 0 || p.ina_port_share >= 1) w->fail("must be above 0 and below 1");
+  }
   p.topology = topology_kinds().find(kind)->parse(n, base_dir);
   return p;
 }

@@ -20,6 +20,9 @@ enum class NetworkModel { cm02, lv08 };
 struct PlatformSpec {
   NetworkModel network_model = NetworkModel::cm02;
   double tcp_window_bytes = 4194304;  // SimGrid's TCP-gamma: caps bandwidth at window / (2 x latency)
+  // The share of a port that INA's packets get when flows compete for it (run/shared_ports.hpp):
+  // equal weights for the two classes unless a scenario says otherwise.
+  double ina_port_share = 0.5;
   Topology topology;
 };
 
