@@ -6,16 +6,16 @@ namespace cs::ina_sim {
 
 Table ina_jobs_table(const InaRun& run) {
   Table t{"ina_jobs",
-          {"job", "fragments_per_iteration", "packets_sent", "retransmissions", "lost_packets", "collisions",
-           "preemptions_suffered", "preemptions_caused", "switch_aggregated_bytes", "ps_aggregated_bytes",
+          {"job", "fragments_per_iteration", "packets_sent", "retransmissions", "lost_packets", "ecn_window_cuts",
+           "collisions", "preemptions_suffered", "preemptions_caused", "switch_aggregated_bytes", "ps_aggregated_bytes",
            "admission_wait_s", "unit", "reorder_window_s"},
           {}};
   for (const auto& j : run.jobs) {
     if (!j) continue;
     const InaJobCounters& c = j->counters;
     const double payload = j->up_payload_bytes;
-    t.add(j->spec->name, j->fragments, c.packets_sent, c.retransmissions, c.lost_packets, c.collisions,
-          c.preemptions_suffered, c.preemptions_caused, double(c.switch_contributions) * payload,
+    t.add(j->spec->name, j->fragments, c.packets_sent, c.retransmissions, c.lost_packets, c.ecn_window_cuts,
+          c.collisions, c.preemptions_suffered, c.preemptions_caused, double(c.switch_contributions) * payload,
           double(c.ps_contributions) * payload, c.admission_wait_s, j->unit, j->reorder_window_s);
   }
   return t;
@@ -51,6 +51,7 @@ nlohmann::json ina_metrics(const InaRun& run, double duration) {
     sum.packets_sent += j->counters.packets_sent;
     sum.retransmissions += j->counters.retransmissions;
     sum.lost_packets += j->counters.lost_packets;
+    sum.ecn_window_cuts += j->counters.ecn_window_cuts;
     sum.collisions += j->counters.collisions;
     sum.preemptions_caused += j->counters.preemptions_caused;
     sum.switch_contributions += j->counters.switch_contributions;
@@ -71,6 +72,7 @@ nlohmann::json ina_metrics(const InaRun& run, double duration) {
       {"ina_switch_packets", packets},
       {"ina_retransmissions", sum.retransmissions},
       {"ina_lost_packets", sum.lost_packets},
+      {"ina_ecn_window_cuts", sum.ecn_window_cuts},
       {"ina_collisions", sum.collisions},
       {"ina_preemptions", sum.preemptions_caused},
       {"ina_switch_aggregated_bytes", switch_bytes},

@@ -20,6 +20,7 @@ struct InaJobCounters {
   std::uint64_t switch_contributions = 0;   // worker contributions summed in the switch
   std::uint64_t ps_contributions = 0;       // worker contributions summed at the PS
   std::uint64_t lost_packets = 0;
+  std::uint64_t ecn_window_cuts = 0;        // windows halved on an ECN mark
   double admission_wait_s = 0;              // SwitchML: waiting for a free pool
 };
 

@@ -104,6 +104,7 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
       if (marked && acked_since_cut >= std::uint64_t(window)) {
         window = std::max<double>(spec.window_min, window / 2);
         acked_since_cut = 0;
+        ++job.counters.ecn_window_cuts;
       }
       if (done < fragments) send_new(t);
     };
