@@ -26,7 +26,7 @@ po::variables_map parse_options(const std::vector<std::string>& args, const po::
     const std::vector<std::string_view> candidates(names.begin(), names.end());
     throw UsageError(fmt::format("unknown option \"{}\"{}", e.get_option_name(), did_you_mean(e.get_option_name(), candidates)));
   } catch (const po::too_many_positional_options_error&) {
-    throw UsageError(positional.max_total_count() == 0 ? "takes no arguments besides options" : "too many arguments");
+    throw UsageError(positional.max_total_count() == 0 ? "unexpected argument (this command takes options only)" : "too many arguments");
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }
@@ -34,7 +34,7 @@ po::variables_map parse_options(const std::vector<std::string>& args, const po::
 }
 
 void print_help(std::string_view usage, std::string_view what, const po::options_description& options) {
-  fmt::print("Usage: {}\n{}\n\n", usage, what);
+  fmt::print("Usage: {}\n\n{}\n\n", usage, what);  // two paragraphs in the man page too
   std::cout << options << "\n";
 }
 
