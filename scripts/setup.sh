@@ -7,6 +7,7 @@ packages=(
   libsimgrid-dev nlohmann-json3-dev libfmt-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev libeigen3-dev zlib1g-dev
   dataset-fashion-mnist parallel python3 python3-matplotlib python3-numpy python3-scipy
+  help2man  # the man page (sim/CMakeLists.txt)
   clang libclang-rt-14-dev  # libFuzzer (tests/fuzz); libclang-rt is only recommended by clang
   slurm-wlm munge  # a real single-node Slurm for tests/slurm (slurm-wlm brings slurmctld, slurmd, the clients)
 )

@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "compression/measure.hpp"
+#include "compression/scheme.hpp"
 
 namespace po = boost::program_options;
 
@@ -42,22 +43,30 @@ int cmd_compress(const std::vector<std::string>& args) {
   compression::MeasureOptions o;
   compression::SchemeConfig& c = o.scheme;
   std::string machine;
-  po::options_description opts;
-  opts.add_options()("scheme", po::value(&c.name)->default_value(c.name))(
-      "bits", po::value(&c.bits)->default_value(c.bits))("granularity", po::value(&c.granularity)->default_value(c.granularity))(
-      "clip", po::value(&c.clip_probability)->default_value(c.clip_probability))(
-      "partition", po::value(&c.partition)->default_value(c.partition))(
-      "topk-ratio", po::value(&c.topk_ratio)->default_value(c.topk_ratio))(
-      "qsgd-levels", po::value(&c.qsgd_levels)->default_value(c.qsgd_levels))(
-      "downstream-bits", po::value(&c.downstream_bits)->default_value(c.downstream_bits))(
-      "error-feedback", po::value(&c.error_feedback)->default_value(c.error_feedback))(
-      "workers", po::value(&o.workers)->default_value(o.workers))("dim", po::value(&o.dim)->default_value(o.dim))(
-      "dist", po::value(&o.dist)->default_value(o.dist))("seed", po::value(&o.seed)->default_value(o.seed))(
-      "rounds", po::value(&o.rounds)->default_value(o.rounds))("calibrate", "measure every scheme's costs")(
-      "machine", po::value(&machine), "with --calibrate: a description of this machine to record");
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(opts).run(), vm);
-  po::notify(vm);
+  po::options_description opts("compress options");
+  opts.add_options()("scheme", po::value(&c.name)->default_value(c.name), fmt::format("the compression scheme: {}", compression::schemes().listing(", ")).c_str())(
+      "bits", po::value(&c.bits)->default_value(c.bits), "THC/UHC: bits per coordinate")(
+      "granularity", po::value(&c.granularity)->default_value(c.granularity), "THC/UHC: table granularity")(
+      "clip", po::value(&c.clip_probability)->default_value(c.clip_probability), "THC/UHC: clipping probability")(
+      "partition", po::value(&c.partition)->default_value(c.partition), "coordinates per partition (a power of two)")(
+      "topk-ratio", po::value(&c.topk_ratio)->default_value(c.topk_ratio), "TopK: share of coordinates sent")(
+      "qsgd-levels", po::value(&c.qsgd_levels)->default_value(c.qsgd_levels), "QSGD: quantization levels")(
+      "downstream-bits", po::value(&c.downstream_bits)->default_value(c.downstream_bits), "bits per coordinate sent back")(
+      "error-feedback", po::value(&c.error_feedback)->default_value(c.error_feedback), "1: carry each round's error over")(
+      "workers", po::value(&o.workers)->default_value(o.workers), "workers whose vectors are aggregated (1-4096)")(
+      "dim", po::value(&o.dim)->default_value(o.dim), "coordinates per vector (1-2^28)")(
+      "dist", po::value(&o.dist)->default_value(o.dist), "the vectors' distribution: gaussian or lognormal")(
+      "seed", po::value(&o.seed)->default_value(o.seed), "random seed")(
+      "rounds", po::value(&o.rounds)->default_value(o.rounds), "rounds measured (1-1000)")(
+      "calibrate", "measure every scheme's per-coordinate costs and print them as a cost profile")(
+      "machine", po::value(&machine), "with --calibrate: a description of this machine to record")("help,h", "this help");
+  const po::variables_map vm = parse_options(args, opts);
+  if (vm.count("help")) {
+    print_help("clustersim compress [options]",
+               "Runs one compression scheme on synthetic vectors and prints one JSON object (its error, sizes and costs).",
+               opts);
+    return 0;
+  }
   if (o.workers < 1 || o.workers > 4096) throw UsageError("--workers must be between 1 and 4096");
   if (o.dim < 1 || o.dim > (std::size_t(1) << 28)) throw UsageError("--dim must be between 1 and 2^28");
   if (o.rounds < 1 || o.rounds > 1000) throw UsageError("--rounds must be between 1 and 1000");

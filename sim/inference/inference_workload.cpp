@@ -28,6 +28,10 @@ class InferenceRun final : public WorkloadRun {
     out.tables.push_back(inference::devices_table(state_, duration));
     out.tables.push_back(inference::variants_table(state_));
     if (workload_.requests_csv) out.tables.push_back(inference::requests_table(state_));
+    // Tail latency and the tiers' service levels first: what HawkVision is judged by.
+    out.headline = present(out.metrics, {"latency_p99_s", "latency_mean_s", "share_tier_met", "share_deadline_met",
+                                         "tiers_accuracy_met", "tiers", "accuracy", "share_at_edge", "throughput_rps",
+                                         "edge_power_mean_w"});
   }
 
  private:

@@ -1,15 +1,20 @@
 #include "result_dir.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
 #include <unistd.h>
 #include <utility>
+
+#include "scenario/bad_input.hpp"
 
 namespace cs {
 namespace fs = std::filesystem;
@@ -73,16 +78,14 @@ void make_directories(const fs::path& dir) {
   if (ec) throw std::runtime_error("cannot create the directory " + dir.string() + ": " + ec.message());
 }
 
-}  // namespace
-
-std::vector<std::string> previous_result_files(const std::string& dir) {
-  std::vector<std::string> names;
+// The previous result's own files, or nothing when `dir` holds no clustersim summary.json.
+std::optional<std::vector<std::string>> previous_result(const std::string& dir) {
   std::error_code ec;
   const fs::path summary = fs::path(dir) / "summary.json";
-  if (!fs::is_regular_file(summary, ec)) return names;
+  if (!fs::is_regular_file(summary, ec)) return std::nullopt;
   std::ifstream in(summary);
   const auto doc = nlohmann::json::parse(in, nullptr, false);
-  if (!doc.is_object() || !doc.contains("clustersim")) return names;
+  if (!doc.is_object() || !doc.contains("clustersim")) return std::nullopt;
   // A name of ours is a plain file name (no folder part): a tampered summary cannot reach out.
   auto ours = [](const nlohmann::json& v) {
     if (!v.is_string()) return false;
@@ -90,11 +93,47 @@ std::vector<std::string> previous_result_files(const std::string& dir) {
     return !n.empty() && n.find('/') == std::string::npos && n != "." && n != ".." &&
            (n == "trace.json" || (n.size() > 4 && n.ends_with(".csv")));
   };
+  std::vector<std::string> names;
   if (doc.contains("files") && doc["files"].is_array())
     for (const auto& f : doc["files"])
       if (ours(f)) names.push_back(f.get<std::string>());
   if (doc.contains("trace") && ours(doc["trace"])) names.push_back(doc["trace"].get<std::string>());
   return names;
+}
+
+}  // namespace
+
+std::vector<std::string> previous_result_files(const std::string& dir) {
+  return previous_result(dir).value_or(std::vector<std::string>{});
+}
+
+void check_result_dir(const std::string& dir, const std::vector<std::string>& will_write) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return;  // missing: created for the run
+  const auto previous = previous_result(dir);
+  auto refuse = [&](const std::string& why) { throw BadInput(fmt::format("--out {}: {}", dir, why)); };
+  if (!previous) {
+    std::vector<std::string> foreign;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (std::find(std::begin(sweep_runner_files), std::end(sweep_runner_files), name) == std::end(sweep_runner_files))
+        foreign.push_back(name);
+    }
+    if (ec) refuse(fmt::format("cannot list the folder ({})", ec.message()));
+    if (!foreign.empty()) {
+      std::sort(foreign.begin(), foreign.end());
+      refuse(fmt::format("the folder holds {}{} but no clustersim summary.json; clustersim writes only into a new or "
+                         "empty folder or over a previous clustersim result",
+                         foreign.front(), foreign.size() > 1 ? fmt::format(" (and {} more)", foreign.size() - 1) : ""));
+    }
+  }
+  // Over a previous result: its own files may be replaced, nothing else.
+  for (const auto& name : will_write) {
+    if (name == "summary.json" && previous) continue;
+    if (previous && std::find(previous->begin(), previous->end(), name) != previous->end()) continue;
+    if (fs::exists(fs::symlink_status(fs::path(dir) / name, ec)))
+      refuse(fmt::format("{} is there and the previous result does not list it: clustersim will not overwrite it", name));
+  }
 }
 
 void write_result_dir(const std::string& dir, const std::string& summary_json, const std::vector<Table>& tables,

@@ -16,6 +16,16 @@ namespace cs {
 void write_result_dir(const std::string& dir, const std::string& summary_json, const std::vector<Table>& tables,
                       const std::string& trace_json = {}, const std::string& extra_path = {},
                       const std::string& extra_content = {});
+// The files a sweep runner (scripts/cslib/runner.py, backends.py) puts into a run's folder
+// around clustersim: never a reason to refuse the folder, never touched.
+inline constexpr const char* sweep_runner_files[] = {"run.json", "stderr.txt", "exit_code"};
+
+// Throws BadInput (one line naming `dir`) unless `dir` may take a result: missing, empty but
+// for sweep_runner_files, or holding a previous clustersim result (its summary.json). Over a
+// previous result, a name in `will_write` that is there must be one of that result's files:
+// clustersim replaces its own files and never anything else.
+void check_result_dir(const std::string& dir, const std::vector<std::string>& will_write = {});
+
 // A previous run's own files in `dir`, as its summary.json lists them ("files", "trace"); empty
 // when the folder holds no clustersim result. Plain names only.
 std::vector<std::string> previous_result_files(const std::string& dir);

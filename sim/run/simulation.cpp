@@ -89,6 +89,8 @@ std::string process_label(const Scenario& s, const TopologyNode& node) {
 // "<name>/" (metrics, info) and "<name>." (files) beside others.
 void merge_report(const WorkloadSpec& spec, bool alone, WorkloadReport&& r, RunOutput& out) {
   out.packets += r.packets;
+  Headline& h = out.headlines.emplace_back(Headline{spec.name, std::string(spec.kind), {}});
+  for (auto& m : r.headline) h.metrics.push_back(alone ? std::move(m) : spec.name + "/" + m);
   if (alone) {
     out.metrics = std::move(r.metrics);
     out.info = std::move(r.info);
@@ -171,6 +173,7 @@ RunOutput run_simulation(const Scenario& scenario, const ProgressCallback& progr
   out.metrics["messages"] = ctx.traffic.messages();
   out.metrics["energy_j"] = energy;
   out.metrics["power_mean_w"] = duration > 0 ? energy / duration : 0.0;
+  out.run_headline = {"simulated_time_s", "network_payload_bytes", "energy_j"};
   out.activities = ctx.traffic.messages() + ctx.executions;
   if (recorder) {
     recorder->note("scenario", scenario.name);

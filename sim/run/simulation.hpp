@@ -11,6 +11,13 @@
 
 namespace cs {
 
+// The metrics `clustersim run` prints for one workload (full names, as in RunOutput::metrics).
+struct Headline {
+  std::string workload;  // its name in the scenario
+  std::string kind;      // "training", "inference"
+  std::vector<std::string> metrics;
+};
+
 struct RunOutput {
   nlohmann::json metrics;  // numbers only: stable snake_case names with unit suffixes ("<workload>/" before each when several)
   nlohmann::json info;     // strings: which system, models, profiles (per workload name when several)
@@ -18,6 +25,9 @@ struct RunOutput {
   unsigned long long activities = 0;  // SimGrid communications and executions started
   unsigned long long packets = 0;     // packets through INA switches (each decided one by one)
   std::string trace;  // the timeline as Chrome trace-event JSON; empty unless recorded
+  std::vector<Headline> headlines;  // one per workload, in the scenario's order
+  // The run's own headline after the workloads' (simulated time, bytes, energy).
+  std::vector<std::string> run_headline;
 };
 
 // Called as simulated time advances, with the share of the workload done in [0, 1].

@@ -4,7 +4,9 @@
 // number of them on one platform and knows none by kind.
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <initializer_list>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,7 +21,18 @@ struct WorkloadReport {
   nlohmann::json info = nlohmann::json::object();     // strings: which system, models, profiles
   std::vector<Table> tables;
   unsigned long long packets = 0;  // packets decided one by one (INA switches)
+  // What `clustersim run` prints for this workload: metric names (as in `metrics`), the one its
+  // research question is judged by first. A name the run did not produce prints as n/a.
+  std::vector<std::string> headline;
 };
+
+// Those of `names` that `metrics` holds, in order (a headline lists only what the run measured).
+inline std::vector<std::string> present(const nlohmann::json& metrics, std::initializer_list<std::string_view> names) {
+  std::vector<std::string> out;
+  for (auto n : names)
+    if (metrics.contains(std::string(n))) out.emplace_back(n);
+  return out;
+}
 
 class WorkloadRun {
  public:

@@ -1,6 +1,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 
+#include "profiles_dir.hpp"
 #include "scenario.hpp"
 
 namespace cs {
@@ -66,7 +67,7 @@ CompressionSpec parse_compression(const JsonNode& n, const std::string& base_dir
 
   const std::string profile = n.find("cost_profile")
                                   ? resolve_path(base_dir, n.at("cost_profile").text())
-                                  : std::string(CLUSTERSIM_PROFILES_DIR) + "/compression_costs.json";
+                                  : profiles_dir() + "/compression_costs.json";
   s.costs = profile_costs(profile, c.name, n.find("cost_profile").value_or(n));
   if (auto costs = n.find("costs")) {
     read_costs(*costs, s.costs);

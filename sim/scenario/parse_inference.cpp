@@ -8,6 +8,7 @@
 #include "core/stats.hpp"
 #include "learning/random.hpp"
 #include "outcome_sources.hpp"
+#include "profiles_dir.hpp"
 #include "scenario.hpp"
 
 namespace cs {
@@ -268,8 +269,8 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
   w.reply_bytes = n.quantity_or("reply", Dimension::size, w.reply_bytes);
   if (auto b = n.find("requests_csv")) w.requests_csv = b->boolean();
 
-  ProfileFiles files{CLUSTERSIM_PROFILES_DIR "/inference/devices.json", CLUSTERSIM_PROFILES_DIR "/inference/models.json",
-                     CLUSTERSIM_PROFILES_DIR "/inference/proxies.json"};
+  ProfileFiles files{profiles_dir() + "/inference/devices.json", profiles_dir() + "/inference/models.json",
+                     profiles_dir() + "/inference/proxies.json"};
   if (auto p = n.find("profiles")) {
     p->allow_keys({"devices", "models", "proxies"});
     if (auto d = p->find("devices")) files.devices = resolve_path(base_dir, d->text());
