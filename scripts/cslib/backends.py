@@ -17,7 +17,7 @@ from .runner import run_dir, spec_text, write_atomically
 def job_line(out, spec, clustersim):
     d = shlex.quote(run_dir(out, spec))
     run = [clustersim, "run", spec.scenario, "--quiet", "--out", run_dir(out, spec)] + spec.set_args()
-    return (f"d={d}; test -f \"$d/summary.json\" || {{ mkdir -p \"$d\" && rm -f \"$d/exit_code\" && "
+    return (f"d={d}; test -f \"$d/summary.json\" || {{ mkdir -p \"$d\" && find \"$d\" -mindepth 1 -delete && "
             f"printf '%s\\n' {shlex.quote(spec_text(spec).rstrip(chr(10)))} > \"$d/run.json\" && "
             f"{' '.join(shlex.quote(a) for a in run)} 2> \"$d/stderr.txt\"; "
             f"code=$?; echo $code > \"$d/exit_code\"; exit $code; }}")

@@ -11,7 +11,7 @@ the clustersim processes inherit it, so it holds until the last of them ends eve
 process is killed. Temporary files (<file>.tmp<pid>, ours and clustersim's) never outlive an
 interrupt: ours are removed as the exception passes, a stopped run's are removed once it has
 ended, and a run's stale ones (from a runner killed outright) before it starts again."""
-import fcntl, json, os, re, signal, subprocess, sys, threading, time, queue
+import fcntl, json, os, re, shutil, signal, subprocess, sys, threading, time, queue
 
 from . import interrupts, safeio
 from .sweepfile import SweepError, canonical, pointer_get
@@ -196,9 +196,14 @@ def run_all(sweep, out, clustersim, jobs, stream=sys.stderr, first_ok=None):
             d = run_dir(out, spec)
             os.makedirs(d, exist_ok=True)
             remove_temporaries(d)  # we hold the lock: no clustersim writes here now
-            for stale in ("exit_code", "summary.json"):
-                if os.path.exists(os.path.join(d, stale)):
-                    os.remove(os.path.join(d, stale))
+            # A run not done starts from an empty folder (it is this sweep's own): clustersim
+            # refuses a folder holding files of no result of its own.
+            for name in os.listdir(d):
+                path = os.path.join(d, name)
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path)
+                else:
+                    os.remove(path)
             write_atomically(os.path.join(d, "run.json"), spec_text(spec))
             with open(os.path.join(d, "stderr.txt"), "w") as err:
                 with running_lock:

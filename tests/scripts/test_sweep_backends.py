@@ -8,8 +8,9 @@ import csv, json, os, re, shutil, subprocess
 import sweep_testlib as lib
 
 RUN_ID = re.compile(r"/runs/([A-Za-z0-9_.+-]+)")  # a run id, as jobs.txt spells its folder
-# What differs between two runs of the same scenario and seed: how long they took.
-_WALL = {"wall_clock_s", "activities_per_wall_s", "packets_per_wall_s"}
+# What differs between two runs of the same scenario and seed: when and how long they took, and
+# the command line that ran them.
+_WALL = {"wall_clock_s", "activities_per_wall_s", "packets_per_wall_s", "started_utc", "command_line"}
 
 
 def comparable_summary(path):
