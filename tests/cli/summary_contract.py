@@ -34,7 +34,6 @@ for prefix in prefixes:
         table = prefix.replace("/", ".") + "jobs.csv"
         jobs = list(csv.DictReader(open(os.path.join(out, table))))
         assert len(jobs) == summary["metrics"][prefix + "jobs_total"], table
-print(f"ok: {len(summary['metrics'])} metrics, files {summary['files']}")
 
 # docs/metrics.md: rows "| `name` | run or workload | unit | definition |"; `<i>` in a name is an
 # index (digits), any other `<...>` one or more of a-z, 0-9 and _. With several workloads a
@@ -57,4 +56,4 @@ for metric in summary["metrics"]:
     assert scopes, f"metric {metric} is not defined in docs/metrics.md"
     if prefix:
         assert any(scope == "workload" for scope, _ in scopes), f"metric {metric}: docs/metrics.md gives {base} run scope"
-print(f"ok: every metric defined in docs/metrics.md")
+print(f"ok: {len(summary['metrics'])} metrics, each defined in docs/metrics.md; files {summary['files']}")
