@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "scenario.hpp"
+#include "scenario_keys.hpp"
 #include "workload_kinds.hpp"
 
 namespace cs {
@@ -38,8 +39,7 @@ void check_claims(const std::vector<WorkloadSpec>& workloads, const std::vector<
 
 Scenario parse_checked(const json& document, const std::string& file) {
   JsonNode root(document, file);
-  root.allow_keys({"name", "description", "seed", "until", "fidelity", "platform", "workload", "workloads", "policies",
-                   "outputs"});
+  root.allow_keys(scenario_keys::root);
   Scenario s;
   s.file = file;
   s.name = root.at("name").text();
@@ -65,7 +65,7 @@ Scenario parse_checked(const json& document, const std::string& file) {
 
   json empty_policies = json::object();
   JsonNode policies = root.find("policies").value_or(JsonNode(empty_policies, file, "/policies"));
-  policies.allow_keys({"placement", "switch_allocation", "esa_priority", "switchml_no_pool"});
+  policies.allow_keys(scenario_keys::policies);
   // "workload" is a list of one, its metrics under today's names; "workloads" names each.
   std::vector<JsonNode> nodes;
   if (root.has("workload") && root.has("workloads")) root.fail("give either \"workload\" (one) or \"workloads\" (a list), not both");
@@ -101,7 +101,7 @@ Scenario parse_checked(const json& document, const std::string& file) {
                                          s.workloads.size()));
 
   if (auto out = root.find("outputs")) {
-    out->allow_keys({"iterations_csv", "links_csv", "hosts_csv", "trace", "trace_max_events"});
+    out->allow_keys(scenario_keys::outputs);
     if (auto b = out->find("iterations_csv")) s.outputs.iterations_csv = b->boolean();
     if (auto b = out->find("links_csv")) s.outputs.links_csv = b->boolean();
     if (auto b = out->find("hosts_csv")) s.outputs.hosts_csv = b->boolean();

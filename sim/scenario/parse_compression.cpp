@@ -3,6 +3,7 @@
 
 #include "profiles_dir.hpp"
 #include "scenario.hpp"
+#include "scenario_keys.hpp"
 
 namespace cs {
 namespace {
@@ -10,7 +11,7 @@ namespace {
 // Reads one scheme's costs from a profile object {"encode": "3ns", ...}; missing keys keep
 // what `c` holds.
 void read_costs(const JsonNode& n, CompressionCosts& c) {
-  n.allow_keys({"encode", "add", "finish", "decode"});
+  n.allow_keys(scenario_keys::costs);
   c.encode_s = n.quantity_or("encode", Dimension::duration, c.encode_s);
   c.add_s = n.quantity_or("add", Dimension::duration, c.add_s);
   c.finish_s = n.quantity_or("finish", Dimension::duration, c.finish_s);
@@ -37,8 +38,7 @@ CompressionCosts profile_costs(const std::string& file, const std::string& schem
 }  // namespace
 
 CompressionSpec parse_compression(const JsonNode& n, const std::string& base_dir) {
-  n.allow_keys({"scheme", "bits", "granularity", "clip", "partition", "topk_ratio", "qsgd_levels", "downstream_bits",
-                "error_feedback", "packet_payload", "threads", "costs", "cost_profile"});
+  n.allow_keys(scenario_keys::compression);
   CompressionSpec s;
   compression::SchemeConfig& c = s.scheme;
   std::vector<std::string_view> names(compression::scheme_names().begin(), compression::scheme_names().end());
@@ -77,8 +77,7 @@ CompressionSpec parse_compression(const JsonNode& n, const std::string& base_dir
 }
 
 LearningSpec parse_learning(const JsonNode& n, const std::string& base_dir) {
-  n.allow_keys({"proxy", "hidden", "dataset", "batch_per_worker", "learning_rate", "momentum", "weight_decay",
-                "eval_every", "target_accuracy"});
+  n.allow_keys(scenario_keys::learning);
   LearningSpec s;
   const std::string proxy = n.find("proxy") ? n.at("proxy").choice({"softmax", "mlp"}) : "softmax";
   s.proxy.kind = proxy == "mlp" ? learning::ProxyKind::mlp : learning::ProxyKind::softmax;

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "platform/fabric.hpp"
+#include "scenario_keys.hpp"
 #include "topology_kinds.hpp"
 
 namespace cs {
@@ -12,7 +13,7 @@ namespace {
 std::optional<EdgeSiteParams> parse_edge_sites(const JsonNode& platform, const std::string& base_dir) {
   auto n = platform.find("edge_sites");
   if (!n) return std::nullopt;
-  n->allow_keys({"clients", "edges", "client", "edge", "client_link", "edge_link", "wan", "border"});
+  n->allow_keys(scenario_keys::edge_sites);
   EdgeSiteParams e;
   e.clients = parse_count(*n, "clients", max_hosts);
   e.edges = parse_count(*n, "edges", 4096);
@@ -46,7 +47,7 @@ Topology build_fabric(const JsonNode& platform, Build build) {
 }  // namespace
 
 Topology parse_leaf_spine(const JsonNode& n, const std::string& base_dir) {
-  allow_platform_keys(n, {"leaves", "spines", "hosts_per_leaf", "dc_servers", "host", "link", "uplink", "edge_sites"});
+  allow_platform_keys(n, scenario_keys::leaf_spine);
   LeafSpineParams p;
   p.leaves = parse_count(n, "leaves", 4096);
   p.spines = parse_count(n, "spines", 4096);
@@ -63,7 +64,7 @@ Topology parse_leaf_spine(const JsonNode& n, const std::string& base_dir) {
 }
 
 Topology parse_fat_tree(const JsonNode& n, const std::string& base_dir) {
-  allow_platform_keys(n, {"k", "dc_servers", "host", "link", "uplink", "edge_sites"});
+  allow_platform_keys(n, scenario_keys::fat_tree);
   FatTreeParams p;
   const JsonNode k = n.at("k");
   p.k = int(k.integer(2, 4096));

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "scenario.hpp"
+#include "scenario_keys.hpp"
 
 namespace cs {
 
@@ -13,8 +14,7 @@ InaSpec parse_ina(const std::optional<JsonNode>& ina, const JsonNode& policies) 
   s.values_per_packet = s.policy->traits.values_per_packet;
   if (!ina) return s;
   const JsonNode& n = *ina;
-  n.allow_keys({"aggregators", "aggregators_per_job", "switchml_pool", "values_per_packet", "header", "unit", "window", "ecn_threshold",
-                "rto", "ps_packet_cost"});
+  n.allow_keys(scenario_keys::ina);
   s.aggregators = std::uint32_t(n.integer_or("aggregators", s.aggregators, 1, 1 << 24));
   s.aggregators_per_job = std::uint32_t(n.integer_or("aggregators_per_job", s.aggregators_per_job, 1, 1 << 24));
   s.switchml_pool = std::uint32_t(n.integer_or("switchml_pool", s.switchml_pool, 2, 1 << 24));
@@ -22,7 +22,7 @@ InaSpec parse_ina(const std::optional<JsonNode>& ina, const JsonNode& policies) 
   s.header_bytes = n.quantity_or("header", Dimension::size, s.header_bytes);
   s.unit = std::uint32_t(n.integer_or("unit", s.unit, 1, 1 << 20));
   if (auto w = n.find("window")) {
-    w->allow_keys({"initial", "min", "max"});
+    w->allow_keys(scenario_keys::ina_window);
     s.window_min = std::uint32_t(w->integer_or("min", s.window_min, 1, 1 << 20));
     s.window_max = std::uint32_t(w->integer_or("max", s.window_max, s.window_min, 1 << 20));
     s.window_initial = std::uint32_t(w->integer_or("initial", std::min(s.window_initial, s.window_max), s.window_min, s.window_max));

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "arrival_processes.hpp"
+#include "scenario_keys.hpp"
 #include "core/stats.hpp"
 #include "learning/random.hpp"
 #include "outcome_sources.hpp"
@@ -92,7 +93,7 @@ void parse_models(const JsonNode& n, const std::string& base_dir, const Inferenc
     return id;
   };
   if (source == "csv") {
-    n.allow_keys({"source", "file", "edge", "dc", "tier_confidence"});
+    n.allow_keys(scenario_keys::models_csv);
     std::shared_ptr<CsvOutcomes> csv;
     try {
       csv = std::make_shared<CsvOutcomes>(resolve_path(base_dir, n.at("file").text()));
@@ -116,7 +117,7 @@ void parse_models(const JsonNode& n, const std::string& base_dir, const Inferenc
     return;
   }
 
-  n.allow_keys({"source", "edge", "dc", "pool", "stands_for", "epochs", "seed", "dataset", "tier_confidence"});
+  n.allow_keys(scenario_keys::models_proxy);
   // Which real model each proxy stands for: the proxies file, overridable per scenario.
   json proxies_doc = read_json_file(proxies_file);
   JsonNode proot(proxies_doc, proxies_file);
@@ -201,8 +202,7 @@ void parse_models(const JsonNode& n, const std::string& base_dir, const Inferenc
 }  // namespace
 
 InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, const std::string& base_dir) {
-  n.allow_keys({"kind", "name", "system", "duration", "arrivals", "tiers", "frame", "reply", "edge", "dc", "models", "profiles",
-                "requests_csv"});
+  n.allow_keys(scenario_keys::inference);
   InferenceWorkload w;
   w.system = *serving::systems().find(n.at("system").choice(serving::systems().names()));
   w.camera_hosts = topology.names_with_role(NodeRole::client);
@@ -218,7 +218,7 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
   const ArrivalEntry& process = *arrival_processes().find(arrivals.at("process").choice(arrival_processes().names()));
   w.arrivals = process.process;
   if (process.from_trace) {
-    arrivals.allow_keys({"process", "file"});
+    arrivals.allow_keys(scenario_keys::arrivals_trace);
     try {
       w.trace = read_arrival_trace(resolve_path(base_dir, arrivals.at("file").text()), cameras);
     } catch (const BadInput& e) {
@@ -226,7 +226,7 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
     }
     w.duration_s = n.quantity_or("duration", Dimension::duration, std::numeric_limits<double>::infinity());
   } else {
-    arrivals.allow_keys({"process", "rate"});
+    arrivals.allow_keys(scenario_keys::arrivals_rate);
     JsonNode rate = arrivals.at("rate");
     w.rate_per_s = rate.quantity(Dimension::frequency);
     if (!(w.rate_per_s > 0)) rate.fail("the rate must be positive (requests per second per camera, e.g. \"30/s\")");
@@ -243,7 +243,7 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
   JsonNode tiers = n.at("tiers");
   double shares = 0;
   for (const auto& t : tiers.items()) {
-    t.allow_keys({"accuracy", "share", "deadline"});
+    t.allow_keys(scenario_keys::tier);
     TierSpec tier{t.at("accuracy").number(0, 1), t.number_or("share", 1, 0, 1e9)};
     if (!(tier.accuracy > 0)) t.at("accuracy").fail("must be above 0");
     if (!(tier.share > 0)) t.at("share").fail("must be positive");
@@ -255,7 +255,7 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
   for (auto& t : w.tiers) t.share /= shares;
 
   if (auto f = n.find("frame")) {
-    f->allow_keys({"size", "packet", "transport", "rto"});
+    f->allow_keys(scenario_keys::frame);
     w.frame_bytes = f->quantity_or("size", Dimension::size, w.frame_bytes);
     w.packet_bytes = f->quantity_or("packet", Dimension::size, w.packet_bytes);
     if (!(w.frame_bytes > 0)) f->at("size").fail("must be positive");
@@ -272,7 +272,7 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
   ProfileFiles files{profiles_dir() + "/inference/devices.json", profiles_dir() + "/inference/models.json",
                      profiles_dir() + "/inference/proxies.json"};
   if (auto p = n.find("profiles")) {
-    p->allow_keys({"devices", "models", "proxies"});
+    p->allow_keys(scenario_keys::profiles);
     if (auto d = p->find("devices")) files.devices = resolve_path(base_dir, d->text());
     if (auto m = p->find("models")) files.models = resolve_path(base_dir, m->text());
     if (auto x = p->find("proxies")) files.proxies = resolve_path(base_dir, x->text());
@@ -289,7 +289,7 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
     return it->second;
   };
   JsonNode edge = n.at("edge");
-  edge.allow_keys({"device", "memory", "service"});
+  edge.allow_keys(scenario_keys::inference_edge);
   if (auto sv = edge.find("service")) w.edge_service_exponential = sv->choice({"deterministic", "exponential"}) == "exponential";
   DeviceProfile edge_device = device(edge.at("device"), "edge");
   w.edge_device = edge_device.id;
@@ -297,7 +297,7 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
   w.edge_memory_bytes = edge.quantity_or("memory", Dimension::size, edge_device.memory_bytes);
   if (!(w.edge_memory_bytes > 0)) edge.at("memory").fail("must be positive");
   JsonNode dc = n.at("dc");
-  dc.allow_keys({"device", "max_batch", "servers"});
+  dc.allow_keys(scenario_keys::inference_dc);
   // The first `servers` DC hosts serve; the rest are free for another workload (a training job).
   if (auto sv = dc.find("servers")) w.dc_hosts.resize(size_t(sv->integer(1, (long long)w.dc_hosts.size())));
   DeviceProfile dc_device = device(dc.at("device"), "dc");

@@ -1,12 +1,13 @@
 #include <fmt/format.h>
 
 #include "scenario.hpp"
+#include "scenario_keys.hpp"
 #include "topology_kinds.hpp"
 
 namespace cs {
 
 HostSpec parse_host(const JsonNode& n, HostSpec defaults) {
-  n.allow_keys({"speed", "cores", "idle_power", "busy_power"});
+  n.allow_keys(scenario_keys::host);
   HostSpec h = defaults;
   if (auto s = n.find("speed")) h.speed_flops = s->positive_quantity(Dimension::speed);
   h.cores = int(n.integer_or("cores", h.cores, 1, 4096));
@@ -21,7 +22,7 @@ HostSpec parse_host(const JsonNode& n, HostSpec defaults) {
 }
 
 LinkSpec parse_link(const JsonNode& n, const std::string& base_dir) {
-  n.allow_keys({"bandwidth", "latency", "loss_rate", "bandwidth_trace", "latency_trace"});
+  n.allow_keys(scenario_keys::link);
   LinkSpec l;
   l.bandwidth_bps = n.at("bandwidth").positive_quantity(Dimension::bandwidth);
   l.latency_s = n.quantity_or("latency", Dimension::duration, 0);
@@ -50,14 +51,14 @@ HostSpec parse_switch_host(const JsonNode& platform) {
   return platform.has("switch") ? parse_host(platform.at("switch"), default_switch) : default_switch;
 }
 
-void allow_platform_keys(const JsonNode& platform, std::initializer_list<std::string_view> own) {
-  std::vector<std::string_view> keys{"topology", "network_model", "tcp_window", "ina_port_share", "switch"};
+void allow_platform_keys(const JsonNode& platform, std::span<const std::string_view> own) {
+  std::vector<std::string_view> keys(std::begin(scenario_keys::platform_common), std::end(scenario_keys::platform_common));
   keys.insert(keys.end(), own.begin(), own.end());
   platform.allow_keys(std::span<const std::string_view>(keys));
 }
 
 Topology parse_star(const JsonNode& n, const std::string& base_dir) {
-  allow_platform_keys(n, {"hosts", "host", "link"});
+  allow_platform_keys(n, scenario_keys::star);
   return make_star({.hosts = parse_count(n, "hosts", max_hosts),
                     .host = parse_host(n.at("host"), HostSpec{}),
                     .switch_host = parse_switch_host(n),
@@ -65,7 +66,7 @@ Topology parse_star(const JsonNode& n, const std::string& base_dir) {
 }
 
 Topology parse_two_tier(const JsonNode& n, const std::string& base_dir) {
-  allow_platform_keys(n, {"racks", "hosts_per_rack", "host", "link", "uplink"});
+  allow_platform_keys(n, scenario_keys::two_tier);
   int racks = parse_count(n, "racks", 4096), per_rack = parse_count(n, "hosts_per_rack", 4096);
   if (racks * per_rack > max_hosts) n.at("racks").fail(fmt::format("more than {} hosts in all", max_hosts));
   return make_two_tier({.racks = racks,
@@ -77,8 +78,7 @@ Topology parse_two_tier(const JsonNode& n, const std::string& base_dir) {
 }
 
 Topology parse_edge_dc(const JsonNode& n, const std::string& base_dir) {
-  allow_platform_keys(n, {"clients", "edges", "dc_servers", "client", "edge", "dc", "client_link", "edge_link", "wan",
-                          "dc_link"});
+  allow_platform_keys(n, scenario_keys::edge_dc);
   return make_edge_dc({.clients = parse_count(n, "clients", max_hosts),
                        .edges = parse_count(n, "edges", 4096),
                        .dc_servers = parse_count(n, "dc_servers", 4096),

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/text.hpp"
+#include "scenario_keys.hpp"
 #include "scenario.hpp"
 #include "training/model_zoo.hpp"
 
@@ -75,8 +76,7 @@ std::vector<std::string> host_list(const JsonNode& n, const Topology& topo, Plac
 }
 
 JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer& placer) {
-  n.allow_keys({"name", "model", "gradient_size", "workers", "aggregation", "servers", "iterations", "compute",
-                "compute_jitter", "arrival", "compression"});
+  n.allow_keys(scenario_keys::job);
   JobSpec j;
   j.name = n.text_or("name", fmt::format("job{}", index));
   if (n.has("model") == n.has("gradient_size")) n.fail("give either \"model\" or \"gradient_size\"");
@@ -171,7 +171,7 @@ std::optional<CompressionSpec> job_compression(const JsonNode& n, const Training
 }  // namespace
 
 TrainingWorkload parse_training(const JsonNode& w, const JsonNode& policies, const Topology& topo, std::uint64_t seed) {
-  w.allow_keys({"kind", "name", "jobs", "jobs_trace", "job_defaults", "job_overrides", "ina", "compression", "learning"});
+  w.allow_keys(scenario_keys::training);
   std::string placement = policies.find("placement") ? policies.at("placement").choice({"pack", "random"}) : "pack";
   // Jobs that name their hosts may run on DC hosts (edge_dc has no compute hosts); only counts
   // and default servers are placed, on compute hosts.
@@ -199,8 +199,7 @@ TrainingWorkload parse_training(const JsonNode& w, const JsonNode& policies, con
   std::vector<JsonNode> jobs;
   std::optional<JsonNode> defaults = w.find("job_defaults"), overrides = w.find("job_overrides");
   for (const auto& layer : {defaults, overrides})
-    if (layer) layer->allow_keys({"model", "gradient_size", "workers", "aggregation", "servers", "iterations", "compute",
-                                  "compute_jitter", "arrival", "compression"});
+    if (layer) layer->allow_keys(scenario_keys::job_layer);
   auto layer_over = [](json& below, const json& above) {
     if (above.contains("model")) below.erase("gradient_size");
     if (above.contains("gradient_size")) below.erase("model");

@@ -32,7 +32,7 @@ LinkSpec parse_link(const JsonNode& n, const std::string& base_dir);
 HostSpec parse_switch_host(const JsonNode& platform);  // "switch", or the default switch
 int parse_count(const JsonNode& n, std::string_view key, int max);  // required, 1..max
 // allow_keys with the common platform keys added to the kind's own.
-void allow_platform_keys(const JsonNode& platform, std::initializer_list<std::string_view> own);
+void allow_platform_keys(const JsonNode& platform, std::span<const std::string_view> own);
 
 // The kinds' parse functions, each in its own file or in parse_platform.cpp.
 Topology parse_star(const JsonNode& platform, const std::string& base_dir);

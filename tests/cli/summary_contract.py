@@ -2,7 +2,8 @@
 """Runs a scenario and checks the contract that scripts rely on: summary.json's fields,
 metric names in snake_case (each under "<workload>/" when the scenario has several), numbers
 only in metrics and strings only in info, every listed file present with rows, and one row of
-jobs.csv per job. ctest runs it on every shipped scenario."""
+jobs.csv per job, and every metric defined in docs/metrics.md. ctest runs it on every shipped
+scenario, so the metrics reference cannot miss a metric that a shipped scenario produces."""
 import csv, json, os, re, subprocess, sys
 
 clustersim, scenario, out = sys.argv[1:4]
@@ -33,4 +34,26 @@ for prefix in prefixes:
         table = prefix.replace("/", ".") + "jobs.csv"
         jobs = list(csv.DictReader(open(os.path.join(out, table))))
         assert len(jobs) == summary["metrics"][prefix + "jobs_total"], table
-print(f"ok: {len(summary['metrics'])} metrics, files {summary['files']}")
+
+# docs/metrics.md: rows "| `name` | run or workload | unit | definition |"; `<i>` in a name is an
+# index (digits), any other `<...>` one or more of a-z, 0-9 and _. With several workloads a
+# workload-scope metric appears as "<workload>/<name>".
+doc_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "metrics.md")
+row = re.compile(r"^\| `([a-z0-9_<>]+)` \| (run|workload) \|")
+documented = []
+for line in open(doc_path):
+    m = row.match(line)
+    if m:
+        pattern = re.sub(r"<i>", "[0-9]+", m.group(1))
+        pattern = re.sub(r"<[a-z_]+>", "[a-z0-9_]+", pattern)
+        documented.append((re.compile(pattern + "$"), m.group(2), m.group(1)))
+assert len(documented) > 50, f"docs/metrics.md: only {len(documented)} metric rows found"
+workloads = {w["name"] for w in summary["scenario"].get("workloads", [])}
+for metric in summary["metrics"]:
+    prefix, _, base = metric.rpartition("/")
+    assert not prefix or prefix in workloads, f"metric {metric}: {prefix} names no workload of the scenario"
+    scopes = [(scope, name) for pattern, scope, name in documented if pattern.match(base)]
+    assert scopes, f"metric {metric} is not defined in docs/metrics.md"
+    if prefix:
+        assert any(scope == "workload" for scope, _ in scopes), f"metric {metric}: docs/metrics.md gives {base} run scope"
+print(f"ok: {len(summary['metrics'])} metrics, each defined in docs/metrics.md; files {summary['files']}")
