@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Draws the studies of several workloads on one cluster (README "Studies") from the output of
+"""Draws the studies of several workloads on one cluster (docs/studies.md) from the output of
 their sweeps:
 
     scripts/plot_studies.py inference_under_training OUT [DEST]

@@ -4,7 +4,7 @@ matplotlib is imported here, on first draw."""
 import os, textwrap
 from dataclasses import dataclass, field
 
-# Unit suffixes of metric and column names (README, "Results").
+# Unit suffixes of metric and column names (docs/metrics.md).
 _UNITS = {"s": "seconds", "ms": "milliseconds", "us": "microseconds", "ns": "nanoseconds", "bytes": "bytes",
           "bits": "bits", "j": "joules", "w": "watts", "bps": "bits/s", "flops": "flop/s", "hz": "hertz"}
 _ACRONYMS = {"jct", "ina", "vnmse", "p50", "p90", "p95", "p99", "p999", "cpu", "gpu", "ps", "rtt", "ecn", "sla"}

@@ -7,7 +7,7 @@ namespace cs {
 
 ParsedWorkload parse_inference_kind(const WorkloadInput& in) {
   const Topology& topo = in.platform.topology;
-  // The WAN carries forwarded frames as reliable, loss-free transfers (see the README).
+  // The WAN carries forwarded frames as reliable, loss-free transfers (docs/hawkvision.md).
   for (const auto& l : topo.links)
     if (topo.nodes[l.a].role == NodeRole::switch_node && topo.nodes[l.b].role == NodeRole::switch_node &&
         l.spec.loss_rate > 0) {

@@ -60,7 +60,7 @@ struct JobSpec {
   double compute_s;  // per iteration, on the worker's device
   double compute_jitter = 0;  // each worker's iteration takes compute_s x (1 + U(-j, j))
   double arrival_s;
-  // The scheme this job's gradients go through, after precedence (README "Per-job
+  // The scheme this job's gradients go through, after precedence (docs/thc.md, "Per-job
   // compression"): the job's own "compression" (with job_defaults / job_overrides), else the
   // workload's. Empty: plain fp32 with no scheme work; always empty for ring all-reduce.
   std::optional<CompressionSpec> compression;
@@ -88,7 +88,7 @@ struct OutputSpec {
   long long trace_max_events = 2'000'000;  // the timeline stops recording after this many spans
 };
 
-// How a run is simulated (top-level "fidelity"; README "Fidelity"). exact: every flow and
+// How a run is simulated (top-level "fidelity"; docs/fidelity.md). exact: every flow and
 // packet. fast_forward (the default): a training job's iterations are advanced analytically
 // where they are provably periodic (models/training/periodicity.hpp); everything else as exact. analytical:
 // a training mix phase by phase (models/training/analytical.hpp), its expected error from the

@@ -1,4 +1,4 @@
-// Per-job compression (README "Per-job compression"): a THC job and a plain fp32 job share one
+// Per-job compression (docs/thc.md, "Per-job compression"): a THC job and a plain fp32 job share one
 // parameter server or one INA switch. Every byte on every link is checked against its closed
 // form at every fidelity level, and a job whose compression is "none" is checked to be the job of
 // a workload without compression, byte for byte.

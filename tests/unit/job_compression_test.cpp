@@ -1,4 +1,4 @@
-// Per-job compression (README "Per-job compression"): which scheme each job ends up with through
+// Per-job compression (docs/thc.md, "Per-job compression"): which scheme each job ends up with through
 // the layers, lowest first: the workload's "compression", job_defaults, the job's own field,
 // job_overrides; "none" for plain fp32; and the errors, each at the JSON path that chose the scheme.
 #include <gtest/gtest.h>

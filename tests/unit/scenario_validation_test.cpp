@@ -329,7 +329,7 @@ TEST(ScenarioValidation, TraceNumbersAreBoundedWithLineAndColumn) {
   EXPECT_CONTAINS(bad_input_of([&] { read_job_trace(jobs); }), "column submit_time_s: \"0x10\" is not a non-negative number");
 }
 
-// Precedence of the job layers (README "Training workload"): job_defaults fill what a job or its
+// Precedence of the job layers (docs/scenario.md, "Training workload"): job_defaults fill what a job or its
 // trace row leaves out, the job's own fields win over defaults, job_overrides win over both;
 // model and gradient_size are one choice, replaced as a pair.
 TEST(ScenarioValidation, JobDefaultsFillAndJobOverridesWinForListedAndTracedJobs) {
