@@ -11,7 +11,7 @@
 #include "compression/scheme.hpp"
 #include "core/text.hpp"
 #include "ina/policy_registry.hpp"
-#include "scenario/arrival_processes.hpp"
+#include "serving/arrivals.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/topology_kinds.hpp"
 #include "serving/policy.hpp"
@@ -112,7 +112,7 @@ int cmd_models(const std::vector<std::string>& args) {
   list("/policies/switch_allocation:", ina::policies());
   list("/workload/system (inference):", serving::systems());
   list("/workload/compression/scheme:", compression::schemes());
-  list("/workload/arrivals/process (inference):", arrival_processes());
+  list("/workload/arrivals/process (inference):", serving::arrival_processes());
   return exit_code::ok;
 }
 

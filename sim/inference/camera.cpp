@@ -15,42 +15,6 @@
 namespace cs::inference {
 namespace {
 
-// The arrival times of one camera, generated lazily.
-class Arrivals {
- public:
-  Arrivals(const InferenceWorkload& w, int camera, std::uint64_t seed)
-      : w_(w), rng_(learning::derive_seed(seed, 1, std::uint64_t(camera))) {
-    if (w.arrivals == ArrivalProcess::trace) {
-      trace_ = &w.trace[w.trace.size() == 1 ? 0 : size_t(camera)];
-    } else if (w.arrivals == ArrivalProcess::constant) {
-      // A random phase per camera, so that cameras at one frame rate do not fire in lockstep.
-      next_ = rng_.uniform() / w.rate_per_s;
-    } else {
-      next_ = exponential();
-    }
-  }
-  // The next time, or a negative value when the camera is done.
-  double next() {
-    double t;
-    if (trace_) {
-      if (k_ >= trace_->size()) return -1;
-      t = (*trace_)[k_++];
-    } else {
-      t = next_;
-      next_ = w_.arrivals == ArrivalProcess::constant ? t + 1.0 / w_.rate_per_s : t + exponential();
-    }
-    return t < w_.duration_s ? t : -1;
-  }
-
- private:
-  double exponential() { return -std::log1p(-rng_.uniform()) / w_.rate_per_s; }
-  const InferenceWorkload& w_;
-  learning::SplitMix64 rng_;
-  const std::vector<double>* trace_ = nullptr;
-  size_t k_ = 0;
-  double next_ = 0;
-};
-
 std::uint16_t draw_tier(const std::vector<TierSpec>& tiers, learning::SplitMix64& rng) {
   double u = rng.uniform();
   for (size_t i = 0; i + 1 < tiers.size(); ++i) {
@@ -144,7 +108,9 @@ void receive_frames(InferenceState& state, EdgeNode& edge, sg4::Mailbox* frames,
 void camera(RunContext& ctx, InferenceState& state, int index, sg4::Host* edge_host, const LinkSpec& camera_link) {
   const InferenceWorkload& w = state.workload;
   const std::uint64_t seed = ctx.scenario.seed;
-  Arrivals arrivals(w, index, seed);
+  const std::span<const double> trace =
+      w.arrivals->from_trace ? std::span<const double>(w.trace[w.trace.size() == 1 ? 0 : size_t(index)]) : std::span<const double>();
+  const auto arrivals = w.arrivals->make({w.rate_per_s, trace}, learning::SplitMix64(learning::derive_seed(seed, 1, std::uint64_t(index))));
   learning::SplitMix64 content(learning::derive_seed(seed, 2, std::uint64_t(index)));
   learning::SplitMix64 loss(learning::derive_seed(seed, 3, std::uint64_t(index)));
   sg4::Host* self = sg4::this_actor::get_host();
@@ -162,7 +128,7 @@ void camera(RunContext& ctx, InferenceState& state, int index, sg4::Host* edge_h
   // free (a FIFO); it leaves bytes / rate later, and the next one may start then. Started that
   // way, SimGrid's transfers never overlap on the link, so each takes latency + bytes / rate.
   double line_free = 0;
-  for (double t = arrivals.next(); t >= 0; t = arrivals.next()) {
+  for (double t = arrivals->next(); t < w.duration_s; t = arrivals->next()) {
     const double start = std::max(t, line_free);
     if (start > sg4::Engine::get_clock()) sg4::this_actor::sleep_until(start);
     const std::uint32_t id = std::uint32_t(state.requests.size());

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "serving/arrivals.hpp"
 #include "serving/latency_curve.hpp"
 #include "serving/policy.hpp"
 #include "serving/thresholds.hpp"
@@ -72,8 +73,6 @@ struct VariantSpec {
   double edge_load_s = 0;
 };
 
-enum class ArrivalProcess { poisson, constant, trace };
-
 struct TierSpec {
   double accuracy;
   double share;  // of requests, normalised to sum to 1
@@ -87,7 +86,7 @@ constexpr double max_inference_requests = double(1 << 24);
 
 struct InferenceWorkload : WorkloadBody {
   serving::SystemKind system = serving::SystemKind::hawkvision;
-  ArrivalProcess arrivals = ArrivalProcess::poisson;
+  const serving::ArrivalEntry* arrivals = nullptr;  // set by the parser
   double rate_per_s = 0;                        // per camera (poisson, constant)
   std::vector<std::vector<double>> trace;       // per camera, ascending times (trace); one shared when size 1
   double duration_s = 0;                        // cameras stop creating requests then

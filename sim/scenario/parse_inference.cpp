@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 #include <mutex>
 
-#include "arrival_processes.hpp"
 #include "scenario_keys.hpp"
 #include "core/stats.hpp"
 #include "learning/random.hpp"
@@ -215,8 +214,9 @@ InferenceWorkload parse_inference(const JsonNode& n, const Topology& topology, c
   const int cameras = int(w.camera_hosts.size());
 
   JsonNode arrivals = n.at("arrivals");
-  const ArrivalEntry& process = *arrival_processes().find(arrivals.at("process").choice(arrival_processes().names()));
-  w.arrivals = process.process;
+  const auto& registry = serving::arrival_processes();
+  const serving::ArrivalEntry& process = *registry.find(arrivals.at("process").choice(registry.names()));
+  w.arrivals = &process;
   if (process.from_trace) {
     arrivals.allow_keys(scenario_keys::arrivals_trace);
     try {

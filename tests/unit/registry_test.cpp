@@ -10,7 +10,7 @@
 
 #include "compression/scheme.hpp"
 #include "ina/policy_registry.hpp"
-#include "scenario/arrival_processes.hpp"
+#include "serving/arrivals.hpp"
 #include "scenario/scenario.hpp"
 #include "serving/policy.hpp"
 #include "test_util.hpp"
@@ -128,17 +128,17 @@ TEST(Registry, AnUnknownServingSystemListsTheRegisteredOnes) {
 
 TEST(Registry, EveryArrivalProcessParses) {
   const std::string trace = write_temp_file("registry_arrivals.csv", "time_s\n0.1\n0.5\n");
-  for (const ArrivalEntry* e : arrival_processes().entries()) {
+  for (const serving::ArrivalEntry* e : serving::arrival_processes().entries()) {
     json d = inference_scenario("dc_only");
     d["workload"]["arrivals"] = {{"process", e->name}};
     if (e->from_trace) d["workload"]["arrivals"]["file"] = trace;
     else d["workload"]["arrivals"]["rate"] = "5/s";
     const Scenario s = parse_scenario(d, inference_data + "test.json");
-    EXPECT_EQ(s.workloads[0].as<InferenceWorkload>().arrivals, e->process) << e->name;
+    EXPECT_EQ(s.workloads[0].as<InferenceWorkload>().arrivals, e) << e->name;
   }
   json d = inference_scenario("dc_only");
   d["workload"]["arrivals"]["process"] = "bursty";
-  EXPECT_CONTAINS(bad_input_of([&] { parse_scenario(d, inference_data + "test.json"); }), one_of(arrival_processes()));
+  EXPECT_CONTAINS(bad_input_of([&] { parse_scenario(d, inference_data + "test.json"); }), one_of(serving::arrival_processes()));
 }
 
 TEST(Registry, EveryCompressionSchemeBuildsItself) {
@@ -172,7 +172,7 @@ TEST(Registry, TheReadmeNamesEveryRegisteredAlternative) {
   check(ina::policies());
   check(serving::systems());
   check(compression::schemes());
-  check(arrival_processes());
+  check(serving::arrival_processes());
 }
 
 namespace {
