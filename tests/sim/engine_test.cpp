@@ -18,15 +18,8 @@ nlohmann::json run_deadlocked(const char* until) {
         {{{"name", "j"}, {"gradient_size", "1MB"}, {"workers", {"host0", "host1"}}, {"aggregation", "ring"}, {"iterations", 1}, {"compute", "1ms"}}});
     if (until) d["until"] = until;
     Scenario s = parse_scenario(d, "test.json");
-    char a0[] = "t", a1[] = "--log=root.thres:critical", a2[] = "--cfg=contexts/factory:thread";
-#ifdef CLUSTERSIM_THREAD_CONTEXTS
-    int argc = 3;
-#else
-    int argc = 2;
-#endif
-    char* argv[] = {a0, a1, a2, nullptr};
-    argv[argc] = nullptr;
-    simgrid::s4u::Engine engine(&argc, argv);
+    testing::TestEngine test_engine;
+    auto& engine = test_engine.engine;
     Platform p = build_platform(s.platform);
     for (const char* who : {"host0", "host1"})
       simgrid::s4u::Actor::create(std::string("waiter-") + who, p.host(who), [who] {

@@ -30,15 +30,8 @@ Times share_a_link(std::optional<double> flow_at, double t0, double gap) {
     json["platform"]["ina_port_share"] = w;
     json["workload"]["jobs"] = {{{"gradient_size", "1MB"}, {"workers", 1}, {"iterations", 1}, {"compute", "0s"}}};
     Scenario s = parse_scenario(json, "test.json");
-    char a0[] = "t", a1[] = "--log=root.thres:critical", a2[] = "--cfg=contexts/factory:thread";
-#ifdef CLUSTERSIM_THREAD_CONTEXTS
-    int argc = 3;
-#else
-    int argc = 2;
-#endif
-    char* argv[] = {a0, a1, a2, nullptr};
-    argv[argc] = nullptr;
-    sg4::Engine engine(&argc, argv);
+    testing::TestEngine test_engine;
+    auto& engine = test_engine.engine;
     Platform p = build_platform(s.platform);
     RunContext ctx{s, p, {}, 0, {}, nullptr, {}, {}};
     ctx.ports.init(p, s.platform.ina_port_share);

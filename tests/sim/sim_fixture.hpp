@@ -2,6 +2,7 @@
 // Helpers for simulation tests: a scenario from JSON text, run in a forked child, its
 // metrics and CSV tables handed back.
 #include <map>
+#include <simgrid/s4u.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -57,6 +58,22 @@ struct SimResult {
     }
     throw std::runtime_error("no row " + key + " in " + table);
   }
+};
+
+// A SimGrid engine for a test's own simulation (in a forked child): quiet, and on SimGrid's
+// thread contexts in a sanitizer build, the only ones ASan can follow.
+class TestEngine {
+#ifdef CLUSTERSIM_THREAD_CONTEXTS
+  static constexpr bool thread_contexts = true;
+#else
+  static constexpr bool thread_contexts = false;
+#endif
+  char a0_[2] = "t", a1_[26] = "--log=root.thres:critical", a2_[30] = "--cfg=contexts/factory:thread";
+  int argc_ = thread_contexts ? 3 : 2;
+  char* argv_[4] = {a0_, a1_, thread_contexts ? a2_ : nullptr, nullptr};
+
+ public:
+  simgrid::s4u::Engine engine{&argc_, argv_};
 };
 
 inline SimResult simulate(const nlohmann::json& scenario, const std::string& file = "test.json") {

@@ -14,15 +14,8 @@ double one_transfer(const nlohmann::json& scenario, const std::string& src, cons
                     const std::string& file = "test.json") {
   auto j = testing::run_in_child([&] {
     Scenario s = parse_scenario(scenario, file);
-    char a0[] = "t", a1[] = "--log=root.thres:critical", a2[] = "--cfg=contexts/factory:thread";
-#ifdef CLUSTERSIM_THREAD_CONTEXTS
-    int argc = 3;  // a sanitizer build: ASan follows thread contexts only
-#else
-    int argc = 2;
-#endif
-    char* argv[] = {a0, a1, a2, nullptr};
-    argv[argc] = nullptr;
-    sg4::Engine engine(&argc, argv);
+    testing::TestEngine test_engine;
+    auto& engine = test_engine.engine;
     Platform p = build_platform(s.platform);
     double done = -1;
     sg4::Actor::create("snd", p.host(src), [&] { sg4::Mailbox::by_name("m")->put(new int(0), bytes); });
