@@ -79,11 +79,6 @@ class InaRun {
 
   // INA's packets over the links, each a FIFO line shared with the flows there.
   PacketLines lines;
-  using Lane = PacketLines::Lane;
-  void carry(const sg4::Host* from, const sg4::Host* to, std::span<Lane> lanes) { lines.carry(from, to, lanes); }
-  double carry(const sg4::Host* from, const sg4::Host* to, std::vector<double>& times, std::function<double(std::size_t)> bytes) {
-    return lines.carry(from, to, times, std::move(bytes));
-  }
 
   // A job arrives: its INA actors (workers, PS) start now, or when SwitchML has a pool for it.
   void submit(size_t job);

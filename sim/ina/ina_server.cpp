@@ -45,9 +45,9 @@ void ina_server(InaRun& run, InaJob& job) {
     if (run.ctx.trace && busy_from >= 0 && run.spec.ps_packet_cost_s > 0) run.ctx.trace->work(Work::aggregate, busy_from, job.ps_cpu.free_at);
     answers.insert(answers.begin(), std::move(all));
     std::erase_if(answers, [](const Results& r) { return r.seqs.empty(); });
-    std::vector<InaRun::Lane> lanes;
+    std::vector<PacketLines::Lane> lanes;
     for (Results& r : answers) lanes.push_back({&r.times, bytes});
-    run.carry(job.ps, job.sw->node, lanes);
+    run.lines.carry(job.ps, job.sw->node, lanes);
     for (std::size_t k = 0; k < answers.size(); ++k)
       job.sw->inbox.post(lanes[k].arrival, std::make_unique<SwitchMessage>(std::move(answers[k])));
   }

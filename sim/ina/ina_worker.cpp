@@ -58,7 +58,7 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
       PacketBatch batch{out.job, out.worker, out.priority, out.resend, std::move(out.seqs), std::move(out.times)};
       out.seqs.clear();
       out.times.clear();
-      const double arrival = run.carry(self, job.sw->node, batch.times, [&](std::size_t) { return job.up_packet_bytes; });
+      const double arrival = run.lines.carry(self, job.sw->node, batch.times, [&](std::size_t) { return job.up_packet_bytes; });
       job.sw->inbox.post(arrival, std::make_unique<SwitchMessage>(std::move(batch)));
     };
     auto add = [&](std::uint64_t seq, double t, bool resend) {

@@ -34,14 +34,14 @@ void send_results(InaRun& run, InaJob& job, std::initializer_list<Results*> mess
   auto bytes = [&job](std::size_t) { return job.down_packet_bytes; };
   for (std::size_t w = 0; w < job.workers.size(); ++w) {
     std::vector<std::unique_ptr<Results>> copies;
-    std::vector<InaRun::Lane> lanes;
+    std::vector<PacketLines::Lane> lanes;
     for (Results* r : messages)
       if (!r->seqs.empty() && (r->only_worker < 0 || std::size_t(r->only_worker) == w)) {
         copies.push_back(std::make_unique<Results>(*r));
         lanes.push_back({&copies.back()->times, bytes});
       }
     if (copies.empty()) continue;
-    run.carry(job.sw->node, job.workers[w], lanes);
+    run.lines.carry(job.sw->node, job.workers[w], lanes);
     for (std::size_t k = 0; k < copies.size(); ++k) job.worker_inboxes[w]->post(lanes[k].arrival, std::move(copies[k]));
   }
 }
@@ -115,7 +115,7 @@ class Switch {
     for (std::size_t first = 0; first < out_.size(); ++first) {
       if (out_[first].first == no_job) continue;
       sg4::Host* host = run_.job(out_[first].first).ps;
-      std::vector<InaRun::Lane> lanes;
+      std::vector<PacketLines::Lane> lanes;
       std::vector<std::size_t> members;
       for (std::size_t k = first; k < out_.size(); ++k) {
         if (out_[k].first == no_job) continue;
@@ -127,7 +127,7 @@ class Switch {
         lanes.push_back({&m.times, [&dest, &m](std::size_t i) { return dest.bytes_of(m.items[i]); },
                          [&m, threshold](std::size_t i, double backlog_bytes) { m.items[i].marked = backlog_bytes > threshold; }});
       }
-      run_.carry(sw_.node, host, lanes);
+      run_.lines.carry(sw_.node, host, lanes);
       for (std::size_t k = 0; k < members.size(); ++k) {
         auto& [j, m] = out_[members[k]];
         run_.job(j).ps_inbox.post(lanes[k].arrival, std::make_unique<ToPs>(std::move(m)));

@@ -114,8 +114,7 @@ struct RunContext {
   }
   // A flow's bytes on its route, whose links it now shares with any packet line there.
   void flow(const sg4::Host* from, const sg4::Host* to, double bytes) {
-    traffic.add(from, to, bytes);
-    ports.flow_over(traffic.route(from, to));
+    ports.flow_over(traffic.add(from, to, bytes));
   }
   static std::size_t index_of(void* payload) { return std::size_t(reinterpret_cast<std::uintptr_t>(payload) - 1); }
 

@@ -16,12 +16,15 @@ const std::vector<const simgrid::s4u::Link*>& TrafficCounter::route(const simgri
   return it->second;
 }
 
-void TrafficCounter::add(const simgrid::s4u::Host* src, const simgrid::s4u::Host* dst, double bytes,
-                         unsigned long long count) {
+const std::vector<const simgrid::s4u::Link*>& TrafficCounter::add(const simgrid::s4u::Host* src,
+                                                                  const simgrid::s4u::Host* dst, double bytes,
+                                                                  unsigned long long count) {
   const double total = bytes * double(count);
-  for (const auto* link : route(src, dst)) bytes_[link] += total;
+  const auto& links = route(src, dst);
+  for (const auto* link : links) bytes_[link] += total;
   payload_bytes_ += total;
   messages_ += count;
+  return links;
 }
 
 void TrafficCounter::ended(const void* activity, double now) {

@@ -9,7 +9,9 @@ namespace cs {
 class TrafficCounter {
  public:
   // `count` messages of `bytes` each (more than one: iterations advanced by fast-forward).
-  void add(const simgrid::s4u::Host* src, const simgrid::s4u::Host* dst, double bytes, unsigned long long count = 1);
+  // Returns the route, which the caller may need too.
+  const std::vector<const simgrid::s4u::Link*>& add(const simgrid::s4u::Host* src, const simgrid::s4u::Host* dst,
+                                                    double bytes, unsigned long long count = 1);
   // The links from src to dst, looked up once per pair (also used for loss and port pacing).
   const std::vector<const simgrid::s4u::Link*>& route(const simgrid::s4u::Host* src, const simgrid::s4u::Host* dst);
   double bytes_on(const simgrid::s4u::Link* link) const;
