@@ -1,5 +1,6 @@
 #include "ina/ina_run.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <limits>
 
@@ -43,22 +44,31 @@ InaRun::InaRun(RunContext& c, TrainingState& t, const InaSpec& s)
   jobs.resize(specs.size());
   for (size_t j = 0; j < specs.size(); ++j) {
     if (specs[j].aggregation != AggregationKind::in_network) continue;
-    auto& sw = by_host[specs[j].aggregation_switch];
-    if (!sw) {
-      switches.push_back(std::make_unique<InaSwitch>());
-      sw = switches.back().get();
-      sw->host = specs[j].aggregation_switch;
-      sw->policy = spec.policy->make({spec.aggregators, 0});
-      sw->node = ctx.platform.host(sw->host);
-    }
+    auto switch_named = [&](const std::string& host) {
+      auto& sw = by_host[host];
+      if (!sw) {
+        switches.push_back(std::make_unique<InaSwitch>());
+        sw = switches.back().get();
+        sw->host = host;
+        sw->policy = spec.policy->make({spec.aggregators, 0});
+        sw->node = ctx.platform.host(sw->host);
+      }
+      return sw;
+    };
     auto job = std::make_unique<InaJob>();
     job->job = j;
     job->spec = &specs[j];
-    job->sw = sw;
+    job->sw = switch_named(specs[j].aggregation_switch);
     job->ps = ctx.platform.host(specs[j].servers.at(0));
     for (size_t w = 0; w < specs[j].workers.size(); ++w) {
       job->workers.push_back(ctx.platform.host(specs[j].workers[w]));
       job->worker_inboxes.push_back(std::make_unique<TimedInbox<Results>>());
+      InaSwitch* first = specs[j].first_level_switches.empty() ? job->sw : switch_named(specs[j].first_level_switches[w]);
+      auto level = std::find_if(job->first_level.begin(), job->first_level.end(), [&](const FirstLevel& f) { return f.sw == first; });
+      if (level == job->first_level.end()) level = job->first_level.insert(level, FirstLevel{first, 0, 0});
+      level->workers |= std::uint64_t(1) << w;
+      ++level->fan_in;
+      job->level_of_worker.push_back(std::uint32_t(level - job->first_level.begin()));
     }
     job->compressed = training.compressed.empty() ? nullptr : training.compressed[j].get();
     const PacketPlan plan = packet_plan(spec, specs[j], job->compressed);
@@ -88,10 +98,15 @@ void InaRun::choose_unit(InaJob& job) {
       max_packet_s = std::max(max_packet_s, bytes / l->get_bandwidth());
     }
   };
-  for (const sg4::Host* w : job.workers) {
-    visit(w, job.sw->node, job.up_packet_bytes);
-    visit(job.sw->node, w, job.down_packet_bytes);
+  for (std::uint32_t w = 0; w < job.workers.size(); ++w) {
+    visit(job.workers[w], job.first_switch(w)->node, job.up_packet_bytes);
+    visit(job.first_switch(w)->node, job.workers[w], job.down_packet_bytes);
   }
+  for (const FirstLevel& f : job.first_level)
+    if (f.sw != job.sw) {
+      visit(f.sw->node, job.sw->node, std::max(job.up_packet_bytes, job.down_packet_bytes));
+      visit(job.sw->node, f.sw->node, job.down_packet_bytes);
+    }
   visit(job.sw->node, job.ps, std::max(job.up_packet_bytes, job.down_packet_bytes));
   visit(job.ps, job.sw->node, job.down_packet_bytes);
   const double fits = max_packet_s > 0 ? std::floor(min_latency / max_packet_s) + 1 : double(spec.unit);
@@ -105,6 +120,14 @@ void InaRun::choose_unit(InaJob& job) {
 std::uint32_t InaRun::aggregator_index(std::uint32_t job, std::uint64_t seq) const {
   const std::uint64_t offset = mix(run_salt_ ^ job) % spec.aggregators;
   return std::uint32_t((offset + seq % spec.aggregators_per_job) % spec.aggregators);
+}
+
+std::uint32_t InaRun::priority(const InaJob& job, std::uint64_t seq) const {
+  if (!spec.policy->traits.priority_aware) return 0;
+  const std::uint64_t done = seq / job.fragments * job.fragments;
+  const std::uint64_t total = std::uint64_t(job.spec->iterations) * job.fragments;
+  const std::uint64_t measure = spec.priority == PriorityMetric::srtf ? total - done : done;
+  return std::uint32_t(0xffffffffu - std::min<std::uint64_t>(measure, 0xfffffffeu));
 }
 
 bool InaRun::delivered(const sg4::Host* src, const sg4::Host* dst) {

@@ -28,12 +28,32 @@ struct PacketPlan {
 };
 PacketPlan packet_plan(const InaSpec& spec, const JobSpec& job, const CompressedJob* compressed);
 
+// A switch summing some of a job's workers first (with two levels, each worker's own switch).
+struct FirstLevel {
+  InaSwitch* sw;
+  std::uint64_t workers;  // their ranks, as a contributor bitmap
+  std::uint32_t fan_in;   // how many
+};
+
 struct InaJob {
   size_t job;  // index in the workload
   const JobSpec* spec;
-  InaSwitch* sw;
+  InaSwitch* sw;  // the switch that sends to the PS: the only one, or the second level
   sg4::Host* ps;
   std::vector<sg4::Host*> workers;
+  // One level: one entry, `sw` with every worker. Two levels: each first-level switch, whose
+  // complete sums `sw` adds up, one contributor per entry.
+  std::vector<FirstLevel> first_level;
+  std::vector<std::uint32_t> level_of_worker;  // index into first_level
+  bool two_level() const { return first_level.size() > 1; }
+  InaSwitch* first_switch(std::uint32_t rank) const { return first_level[level_of_worker[rank]].sw; }
+  // The workers behind a second-level bitmap (one bit per first_level entry).
+  std::uint64_t workers_of(std::uint64_t levels) const {
+    std::uint64_t w = 0;
+    for (std::size_t i = 0; i < first_level.size(); ++i)
+      if (levels >> i & 1) w |= first_level[i].workers;
+    return w;
+  }
   std::uint64_t fragments;  // per iteration
   // Packets per message: the scenario's `unit`, lowered so that a message's packets are
   // never acted on later than the route's shortest latency after they arrived (see
@@ -65,6 +85,13 @@ class InaRun {
   std::vector<std::unique_ptr<InaJob>> jobs;  // by workload index; null for jobs not using INA
 
   InaJob& job(std::uint32_t index) { return *jobs[index]; }
+  // A switch's policy sees a job's second-level sums as another job, so that a switch serving
+  // as both levels keeps the two apart (their own keys and aggregator window).
+  std::uint32_t second_level_id(std::uint32_t job) const { return job + std::uint32_t(jobs.size()); }
+  std::uint32_t job_of(std::uint32_t policy_job) const { return policy_job % std::uint32_t(jobs.size()); }
+  // ESA's packet priority of a fragment: larger is more urgent. Constant within an iteration,
+  // so a job never preempts its own fragments; 0 under the policies that ignore it.
+  std::uint32_t priority(const InaJob& job, std::uint64_t seq) const;
   // The aggregator a fragment hashes to: ATP's per-job random permutation of its index range.
   std::uint32_t aggregator_index(std::uint32_t job, std::uint64_t seq) const;
   // Does one packet survive the links from `src` to `dst`? Each host pair draws from its own

@@ -12,22 +12,11 @@
 #include "training/scale_agreement.hpp"
 
 namespace cs::ina_sim {
-namespace {
-
-// ESA's packet priority: larger is more urgent. Constant within an iteration, so a job never
-// preempts its own fragments.
-std::uint32_t priority(const InaRun& run, const InaJob& job, long long iteration) {
-  const std::uint64_t done = std::uint64_t(iteration) * job.fragments;
-  const std::uint64_t total = std::uint64_t(job.spec->iterations) * job.fragments;
-  const std::uint64_t measure = run.spec.priority == PriorityMetric::srtf ? total - done : done;
-  return std::uint32_t(0xffffffffu - std::min<std::uint64_t>(measure, 0xfffffffeu));
-}
-
-}  // namespace
 
 void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
   const InaSpec& spec = run.spec;
   sg4::Host* const self = job.workers[rank];
+  InaSwitch& sw = *job.first_switch(rank);
   TimedInbox<Results>& inbox = *job.worker_inboxes[rank];
   const std::uint64_t fragments = job.fragments;
   // The window belongs to the worker's connection: it carries over from one iteration to the next.
@@ -45,8 +34,7 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
     if (c && c->agreement_bytes() > 0) agree_scales(run.ctx, run.training, job.job, rank, job.ps, c->agreement_bytes());
     if (c) run.ctx.compute(c->encode_s(), Work::encode);
     const std::uint64_t base = std::uint64_t(it) * fragments;
-    // Only a priority-aware policy (ESA) reads it; the others see 0 from every job.
-    const std::uint32_t prio = spec.policy->traits.priority_aware ? priority(run, job, it) : 0;
+    const std::uint32_t prio = run.priority(job, base);
     std::vector<bool> acked(fragments, false);
     std::uint64_t next = 0, done = 0, in_flight = 0, first_unacked = 0;
     std::deque<std::pair<std::uint64_t, double>> timers;  // (seq, last sent), oldest first
@@ -58,8 +46,8 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
       PacketBatch batch{out.job, out.worker, out.priority, out.resend, std::move(out.seqs), std::move(out.times)};
       out.seqs.clear();
       out.times.clear();
-      const double arrival = run.lines.carry(self, job.sw->node, batch.times, [&](std::size_t) { return job.up_packet_bytes; });
-      job.sw->inbox.post(arrival, std::make_unique<SwitchMessage>(std::move(batch)));
+      const double arrival = run.lines.carry(self, sw.node, batch.times, [&](std::size_t) { return job.up_packet_bytes; });
+      sw.inbox.post(arrival, std::make_unique<SwitchMessage>(std::move(batch)));
     };
     auto add = [&](std::uint64_t seq, double t, bool resend) {
       if (out.resend != resend) flush();
@@ -90,7 +78,7 @@ void ina_worker(InaRun& run, InaJob& job, std::uint32_t rank) {
 
     // One result: its fragment's sum is back at time t.
     auto on_result = [&](std::uint64_t seq, bool marked, double t) {
-      if (!run.delivered(job.sw->node, self)) {
+      if (!run.delivered(sw.node, self)) {
         ++job.counters.lost_packets;
         return;
       }

@@ -18,12 +18,15 @@ struct PacketBatch {
   std::vector<double> times;
 };
 
-// Switch -> PS: what the switch could not (or did not fully) aggregate.
+// Switch -> PS: what the switch could not (or did not fully) aggregate. With two levels, a
+// first-level switch sends the same items to the second level: its complete sums as partials
+// (the second level adds them up), everything else for the second level to pass on.
 struct PsItem {
   enum Kind : std::uint8_t { aggregate, partial, packet } kind;
-  bool marked;  // ECN: the switch's egress toward this PS was over its threshold
+  bool marked;  // ECN: an egress on the way was over its threshold
   std::uint64_t seq;
   std::uint64_t bitmap;  // contributors
+  bool resend = false;   // a packet resent after a timeout (it flushes the second level's partial)
 };
 struct ToPs {
   std::uint32_t job;
@@ -46,6 +49,8 @@ struct Results {
   }
 };
 
-using SwitchMessage = std::variant<PacketBatch, Results>;
+// What a switch receives: workers' packets, results on their way back, and (at a second level)
+// what the first level sends up.
+using SwitchMessage = std::variant<PacketBatch, Results, ToPs>;
 
 }  // namespace cs::ina_sim

@@ -17,6 +17,9 @@ struct InaSpec {
   const ina::PolicyEntry* policy = &ina::default_policy();
   PriorityMetric priority = PriorityMetric::srtf;
   bool switchml_host_path = false;  // a job finding no free pool (pools_per_job): true = aggregate at its PS, false = wait
+  // 1: one switch per job sums (the first worker's); 2: ATP's two levels, each worker's switch
+  // then the switch where their routes to the PS meet (platform/aggregation_tree.hpp).
+  int levels = 1;
   std::uint32_t aggregators = 20000;          // per switch
   std::uint32_t aggregators_per_job = 2800;   // ATP/ESA: hashing range per job
   std::uint32_t switchml_pool = 256;          // pools_per_job policies (SwitchML): aggregators reserved per job

@@ -99,6 +99,11 @@ Scenario parse_checked(const json& document, const std::string& file) {
     root.at("fidelity").fail(fmt::format("analytical models a training workload alone; this scenario has {} workloads "
                                          "(use exact or fast_forward)",
                                          s.workloads.size()));
+  // The analytical model has one switch per job; two levels are simulated packet by packet only.
+  if (s.fidelity == Fidelity::analytical)
+    for (size_t w = 0; w < s.workloads.size(); ++w)
+      if (auto t = std::dynamic_pointer_cast<const TrainingWorkload>(s.workloads[w].body); t && t->ina.levels > 1)
+        nodes[w].at("ina").at("levels").fail("two-level aggregation runs at fidelity exact or fast_forward, not analytical");
 
   if (auto out = root.find("outputs")) {
     out->allow_keys(scenario_keys::outputs);

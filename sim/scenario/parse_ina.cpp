@@ -21,6 +21,13 @@ InaSpec parse_ina(const std::optional<JsonNode>& ina, const JsonNode& policies) 
   s.values_per_packet = std::uint32_t(n.integer_or("values_per_packet", s.values_per_packet, 1, 4096));
   s.header_bytes = n.quantity_or("header", Dimension::size, s.header_bytes);
   s.unit = std::uint32_t(n.integer_or("unit", s.unit, 1, 1 << 20));
+  if (auto l = n.find("levels")) {
+    s.levels = int(l->integer(1, 2));
+    if (s.levels == 2 && s.policy->traits.multicasts_results)
+      l->fail(fmt::format("two-level aggregation sends sums up to the PS; {} multicasts results from the switch "
+                          "(two levels work with the policies that send sums to the PS)",
+                          s.policy->name));
+  }
   if (auto w = n.find("window")) {
     w->allow_keys(scenario_keys::ina_window);
     s.window_min = std::uint32_t(w->integer_or("min", s.window_min, 1, 1 << 20));

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/text.hpp"
+#include "platform/aggregation_tree.hpp"
 #include "scenario_keys.hpp"
 #include "scenario.hpp"
 #include "training/model_zoo.hpp"
@@ -75,7 +76,8 @@ std::vector<std::string> host_list(const JsonNode& n, const Topology& topo, Plac
   return names;
 }
 
-JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer& placer) {
+// routes: the platform's route function, needed only by two-level aggregation (ina_levels 2).
+JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer& placer, int ina_levels, RouteFunction* routes) {
   n.allow_keys(scenario_keys::job);
   JobSpec j;
   j.name = n.text_or("name", fmt::format("job{}", index));
@@ -112,10 +114,16 @@ JobSpec parse_job(const JsonNode& n, size_t index, const Topology& topo, Placer&
     // The contributor bitmap of an aggregator has 64 bits (ATP's has 32).
     if (j.workers.size() < 2 || j.workers.size() > 64)
       n.at("workers").fail(fmt::format("in-network aggregation needs 2 to 64 workers, got {}", j.workers.size()));
-    const size_t first = *topo.find(j.workers[0]);
-    for (const auto& l : topo.links)
-      if (l.a == first && topo.nodes[l.b].role == NodeRole::switch_node) j.aggregation_switch = topo.nodes[l.b].name;
-    if (j.aggregation_switch.empty()) n.at("workers").fail(fmt::format("\"{}\" is not attached to a switch", j.workers[0]));
+    std::vector<size_t> workers;
+    for (const auto& w : j.workers) workers.push_back(*topo.find(w));
+    try {
+      const AggregationTree tree = aggregation_tree(topo, routes, workers, *topo.find(j.servers[0]), ina_levels);
+      j.aggregation_switch = topo.nodes[tree.top].name;
+      if (tree.two_level())
+        for (size_t s : tree.first_level) j.first_level_switches.push_back(topo.nodes[s].name);
+    } catch (const std::invalid_argument& e) {
+      n.at("workers").fail(e.what());
+    }
   } else if (j.aggregation == AggregationKind::ring_allreduce) {
     if (n.has("servers")) n.at("servers").fail("ring all-reduce has no parameter servers");
     if (j.workers.size() < 2) n.at("workers").fail("ring all-reduce needs at least 2 workers");
@@ -234,9 +242,11 @@ TrainingWorkload parse_training(const JsonNode& w, const JsonNode& policies, con
   if (jobs.size() > max_jobs)
     w.fail(fmt::format("{} jobs; a run takes at most {} (each runs SimGrid actors)", jobs.size(), max_jobs));
   std::size_t places = 0;
+  // Built once for all jobs: a fabric's route function indexes the whole platform.
+  const std::unique_ptr<RouteFunction> routes = t.ina.levels > 1 ? routes_of(topo) : nullptr;
   std::set<std::string> names;
   for (size_t i = 0; i < jobs.size(); ++i) {
-    t.jobs.push_back(parse_job(jobs[i], i, topo, placer));
+    t.jobs.push_back(parse_job(jobs[i], i, topo, placer, t.ina.levels, routes.get()));
     const JobSpec& j = t.jobs.back();
     places += j.workers.size() + j.servers.size();
     if (places > max_job_places)

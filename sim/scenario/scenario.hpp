@@ -55,7 +55,12 @@ struct JobSpec {
   std::vector<std::string> workers;
   std::vector<std::string> servers;  // parameter-server shards; empty for ring all-reduce
   AggregationKind aggregation;
-  std::string aggregation_switch;  // in-network: the switch that sums (the first worker's)
+  // In-network: the switch that sends sums to the PS (sim/platform/aggregation_tree.hpp): the
+  // first worker's with one level, the second-level switch with two.
+  std::string aggregation_switch;
+  // Two levels: per worker, the switch that sums it first. Empty with one level (or when
+  // every worker hangs on one switch, where two levels are one).
+  std::vector<std::string> first_level_switches;
   long long iterations;
   double compute_s;  // per iteration, on the worker's device
   double compute_jitter = 0;  // each worker's iteration takes compute_s x (1 + U(-j, j))

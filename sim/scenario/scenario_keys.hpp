@@ -39,7 +39,7 @@ inline constexpr std::string_view job_layer[] = {"model",   "gradient_size", "wo
                                                  "iterations", "compute",    "compute_jitter", "arrival",     "compression"};
 inline constexpr std::string_view ina[] = {"aggregators", "aggregators_per_job", "switchml_pool", "values_per_packet",
                                            "header",      "unit",                "window",        "ecn_threshold",
-                                           "rto",         "ps_packet_cost"};
+                                           "rto",         "ps_packet_cost",      "levels"};
 inline constexpr std::string_view ina_window[] = {"initial", "min", "max"};
 inline constexpr std::string_view compression[] = {"scheme",          "bits",           "granularity", "clip",
                                                    "partition",       "topk_ratio",     "qsgd_levels", "downstream_bits",

@@ -12,7 +12,10 @@ ParsedWorkload parse_training_kind(const WorkloadInput& in) {
   for (const auto& j : t->jobs) {
     for (const auto& w : j.workers) p.claims.push_back({w, "worker", false});
     for (const auto& s : j.servers) p.claims.push_back({s, "server", false});
-    if (j.aggregation == AggregationKind::in_network) p.claims.push_back({j.aggregation_switch, "aggregation", true});
+    if (j.aggregation != AggregationKind::in_network) continue;
+    p.claims.push_back({j.aggregation_switch, "aggregation", true});
+    for (const auto& s : j.first_level_switches)
+      if (s != j.aggregation_switch) p.claims.push_back({s, "aggregation", true});
   }
   p.body = std::move(t);
   return p;
