@@ -44,6 +44,8 @@ void TrafficCounter::cut() {
     // SimGrid reports nothing remaining; it has moved nothing.
     const double unsent = f.comm->get_start_time() < 0 ? f.bytes : f.comm->get_remaining();
     for (const auto* link : route(f.src, f.dst)) bytes_[link] -= unsent;
+    // Undelivered: its receiver never took the payload over.
+    if (f.clean) f.clean(f.payload);
     at_cut_.push_back(std::move(f.comm));
   }
   in_flight_.clear();

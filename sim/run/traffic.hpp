@@ -22,12 +22,13 @@ class TrafficCounter {
   // on, started() keeps each transfer until the network reports it done (ended(), keyed by its
   // kernel activity) and cut() takes back from every link of its route what it had not moved
   // by then: in SimGrid's flow model every link of a route carries a flow at one rate at once.
-  // Detached transfers (send_detached) have no handle to ask and stay counted whole: at most the
-  // one message each sender has on its line at the cut (a camera's frame, a server's batch).
+  // Transfers nobody waits on (RunContext::send_detached) are then sent as ordinary ones so
+  // that they can be asked too; `clean` frees the payload of one the cut leaves undelivered.
   void track_in_flight() { tracking_ = true; }
+  bool tracking() const { return tracking_; }
   void started(const simgrid::s4u::CommPtr& comm, const simgrid::s4u::Host* src, const simgrid::s4u::Host* dst,
-               double bytes) {
-    if (tracking_) in_flight_.try_emplace(comm->get_impl(), InFlight{comm, src, dst, bytes});
+               double bytes, void* payload = nullptr, void (*clean)(void*) = nullptr) {
+    if (tracking_) in_flight_.try_emplace(comm->get_impl(), InFlight{comm, src, dst, bytes, payload, clean});
   }
   // The handle is kept until a later instant: SimGrid finishes the transfer's kernel side after
   // its network action, and dropping the last handle before that fails the transfer.
@@ -46,6 +47,8 @@ class TrafficCounter {
     simgrid::s4u::CommPtr comm;
     const simgrid::s4u::Host *src, *dst;
     double bytes;
+    void* payload;
+    void (*clean)(void*);
   };
   bool tracking_ = false;
   std::unordered_map<const void*, InFlight> in_flight_;

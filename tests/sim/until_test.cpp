@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/units.hpp"
+#include "fixtures/edge_dc.hpp"
 #include "scenario/json_node.hpp"
 #include "sim_fixture.hpp"
 
@@ -96,6 +97,46 @@ TEST(Until, LinksCountOnlyWhatCrossedByTheCut) {
       const double expected = up ? push : pull;
       EXPECT_NEAR(testing::csv_number(links, row, "bytes"), expected, 1e-9 * G) << links[row][0] << " at " << cut;
     }
+  }
+}
+
+// A camera's frames are sent without anyone waiting on them (RunContext::send_detached), and a
+// cut must count only what they moved too. One camera sends 1 MB frames (80 ms at 100 Mbps,
+// behind a 1 ms link) every 200 ms to a DC-only system: cut 40 ms into the first frame's
+// transfer the camera's link has carried half of it, and 20 ms into the second's, a quarter
+// more; the DC's answers, cut in flight, are freed (the sanitizer build would see a leak).
+TEST(Until, LinksCountOnlyWhatFramesMovedByTheCut) {
+  constexpr double B = 100e6 / 8, l = 1e-3, F = 1e6;
+  const std::string data_dir = std::string(CLUSTERSIM_SOURCE_DIR) + "/tests/sim/data/inference/";
+  json s = {{"name", "frames_cut"},
+            {"seed", 1},
+            {"platform", testing::edge_dc_test_platform(1, 1, 1)},
+            {"workload",
+             {{"kind", "inference"},
+              {"system", "dc_only"},
+              {"duration", "1s"},
+              {"arrivals", {{"process", "constant"}, {"rate", "5/s"}}},
+              {"tiers", json::array({{{"accuracy", 0.7}}})},
+              {"frame", {{"size", "1MB"}, {"packet", "1400B"}}},
+              {"edge", {{"device", "test_edge"}}},
+              {"dc", {{"device", "test_gpu"}, {"max_batch", 4}}},
+              {"models", {{"source", "csv"}, {"file", "outcomes.csv"}, {"edge", "small"}, {"dc", "large"}}},
+              {"profiles", {{"devices", "devices.json"}, {"models", "models.json"}}}}}};
+  const auto whole = testing::simulate(s, data_dir + "test.json");
+  const auto requests = testing::csv_rows(whole.csv.at("requests"));
+  const double first = testing::csv_number(requests, 1, "sent_s"), second = testing::csv_number(requests, 2, "sent_s");
+  ASSERT_GT(second, first + l + F / B);  // the first frame is in before the second leaves
+  for (auto [cut, expected] : {std::pair{first + l + 0.5 * F / B, 0.5 * F}, {second + l + 0.25 * F / B, 1.25 * F}}) {
+    s["until"] = fmt::format("{:.12f}s", cut);
+    const auto r = testing::simulate(s, data_dir + "test.json");
+    const auto links = testing::csv_rows(r.csv.at("links"));
+    bool found = false;
+    for (size_t row = 1; row < links.size(); ++row)
+      if (links[row][1] == "client0") {
+        found = true;
+        EXPECT_NEAR(testing::csv_number(links, row, "bytes"), expected, 1e-6 * F) << links[row][0] << " at " << cut;
+      }
+    EXPECT_TRUE(found) << "no link from client0 in links.csv";
   }
 }
 
