@@ -3,7 +3,8 @@
 ci_paper_esa.json, ci_paper_training.json and ci_paper_thc.json, and study (b)'s
 compression_memory.json (54 runs of about a second: THC and fp32 jobs sharing switch memory) and study (a)'s
 inference_under_training.json (60 runs of half a second: inference beside training) and study (c)'s
-compressed_training_beside_inference.json (36 runs of a second) with the clustersim under test and
+compressed_training_beside_inference.json (36 runs of a second) and ina_two_level.json (8 runs of a
+second: one vs two INA levels) with the clustersim under test and
 compares them with results/regression/<name>/ at the default tolerance (the same numbers). A moved
 headline number fails here; if the move is intended, refresh the reference:
     scripts/sweep.py run sweeps/ci_ina.json && \\
@@ -15,7 +16,7 @@ import os, shutil, sys, tempfile
 import sweep_testlib as lib
 
 SWEEPS = ("ci_ina", "ci_thc", "ci_hawkvision", "ci_paper_esa", "ci_paper_training", "ci_paper_thc", "compression_memory",
-          "inference_under_training", "compressed_training_beside_inference")
+          "inference_under_training", "compressed_training_beside_inference", "ina_two_level")
 
 
 def main():
