@@ -74,6 +74,33 @@ TEST(InaTwoLevel, EachLeafSumsItsWorkersAndTheSpineOnTheRouteToThePsSumsTheLeave
   EXPECT_LT(r.metrics["jct_mean_s"].get<double>(), one.metrics["jct_mean_s"].get<double>());
 }
 
+TEST(InaTwoLevel, ACompressedJobsSumsClimbAtTheSumsWidth) {
+  // Job a under THC (4-bit indices up, 8-bit sums down): a fragment holds 62 x 32 / 8 = 248
+  // coordinates, at the scheme's bits per coordinate (its scale metadata spread over them, as
+  // compression_jobs.csv reports): a worker's packet carries 248 x up / 8 bytes and every sum or
+  // result, between the levels as to and from the PS, 248 x down / 8, each plus 60 B of headers.
+  json s = two_jobs(2);
+  s["workload"]["jobs"][0]["compression"] = {{"scheme", "thc"}};
+  const auto r = testing::simulate(s);
+  const double f = r.cell("ina_jobs", "a", "fragments_per_iteration") * 2;
+  const double up = 248 * r.cell("compression_jobs", "a", "bits_up_per_coord") / 8 + 60;
+  const double down = 248 * r.cell("compression_jobs", "a", "bits_down_per_coord") / 8 + 60;
+  // The scale agreement (4 B per worker and iteration, worker to PS and back) shares the links:
+  // all six workers' go up through spine0 (D-mod-k, host12 even), the answers come down through
+  // the spine of each worker's index, spine0 for host0, host4 and host8.
+  const double agreement = 4 * 2;
+  EXPECT_EQ(r.metrics["ina_switch_aggregated_share"], 1.0);
+  struct Expected {
+    const char* link;
+    double bytes;
+  };
+  for (const Expected& e : {Expected{"leaf0-spine0_UP", f * down + 2 * agreement}, Expected{"leaf1-spine0_DOWN", f * down + 1 * agreement},
+                            Expected{"leaf3-spine0_DOWN", f * down + 6 * agreement}, Expected{"leaf3-spine0_UP", f * down + 3 * agreement},
+                            Expected{"host0-leaf0_UP", f * up + agreement}, Expected{"host0-leaf0_DOWN", f * down + agreement}})
+    validation::check("", std::string("INA two-level THC bytes on ") + e.link, "F x I x (248 bits/8 + 60) + agreement",
+                      "leaf-spine 4x2, job a THC 4/8 bits", e.bytes, r.cell("links", e.link, "bytes"), 1e-12);
+}
+
 TEST(InaTwoLevel, WorkersOnOneLeafAreOneLevel) {
   // Both jobs' workers under leaf0 and leaf1 respectively: there is no second level to reach,
   // and two levels must give byte-identical metrics and tables to one.
