@@ -38,7 +38,7 @@ json two_jobs(int levels, const std::string& policy = "atp") {
               {{"name", "b"}, {"workers", {"host2", "host3", "host6", "host7", "host10", "host11"}}, {"servers", {"host13"}}}}}}}};
 }
 
-double fragments_per_iteration() { return std::ceil(2e6 / payload_bytes); }
+double fragments_per_iteration(double gradient_bytes = 2e6) { return std::ceil(gradient_bytes / payload_bytes); }
 
 TEST(InaTwoLevel, EachLeafSumsItsWorkersAndTheSpineOnTheRouteToThePsSumsTheLeaves) {
   const auto r = testing::simulate(two_jobs(2));
@@ -144,10 +144,11 @@ TEST(InaTwoLevel, ScarceMemoryAndLossStillCountEveryContributionOnce) {
     s["workload"]["ina"]["aggregators"] = 48;
     s["workload"]["ina"]["aggregators_per_job"] = 32;
     s["platform"]["uplink"]["loss_rate"] = 0.0005;
+    s["workload"]["job_defaults"]["gradient_size"] = "1MB";  // a lighter run for the sanitizer build
     // Job b arrives while a is in its second iteration, so that ESA's a (less work left) preempts.
     s["workload"]["jobs"][1]["arrival"] = "3ms";
     const auto r = testing::simulate(s);
-    const double f = fragments_per_iteration() * 2;
+    const double f = fragments_per_iteration(1e6) * 2;
     EXPECT_EQ(r.metrics["jobs_completed"], 2) << policy;
     EXPECT_GT(r.metrics["ina_retransmissions"].get<double>(), 0) << policy;
     EXPECT_GT(r.metrics["ina_lost_packets"].get<double>(), 0) << policy;
@@ -164,6 +165,7 @@ TEST(InaTwoLevel, JobCompletionTimeAtUnit16IsWithinOnePercentOfPacketByPacket) {
   auto at_unit = [](int unit) {
     json s = two_jobs(2, "esa");
     s["workload"]["ina"]["unit"] = unit;
+    s["workload"]["job_defaults"]["gradient_size"] = "1MB";
     s["workload"]["jobs"][1]["arrival"] = "0.3ms";
     return testing::simulate(s).metrics["jct_mean_s"].get<double>();
   };
