@@ -128,7 +128,7 @@ void camera(RunContext& ctx, InferenceState& state, int index, sg4::Host* edge_h
   // free (a FIFO); it leaves bytes / rate later, and the next one may start then. Started that
   // way, SimGrid's transfers never overlap on the link, so each takes latency + bytes / rate.
   double line_free = 0;
-  sg4::CommPtr last;  // the frame last sent, when the run may be cut (RunContext::send_detached)
+  sg4::CommPtr last;  // the frame last sent, when the run may be cut (RunContext::send_and_forget)
   for (double t = arrivals->next(); t < w.duration_s; t = arrivals->next()) {
     const double start = std::max(t, line_free);
     if (start > sg4::Engine::get_clock()) sg4::this_actor::sleep_until(start);
@@ -149,7 +149,7 @@ void camera(RunContext& ctx, InferenceState& state, int index, sg4::Host* edge_h
     // Retransmitted packets take their turn on the link with the frame they belong to.
     const double bytes = w.frame_bytes + d.extra_bytes;
     line_free = start + bytes / line.bytes_per_s();
-    last = ctx.send_detached({frames, edge_host}, reinterpret_cast<void*>(std::uintptr_t(id) + 1), bytes);
+    last = ctx.send_and_forget({frames, edge_host}, reinterpret_cast<void*>(std::uintptr_t(id) + 1), bytes);
   }
   if (last) last->wait();
   ++state.cameras_done;

@@ -55,7 +55,7 @@ void dc_server(RunContext& ctx, InferenceState& state, DcNode& dc) {
       if (ids.empty()) continue;
       const double bytes = w.reply_bytes * double(ids.size());
       EdgeNode& e = state.edges[edge];
-      ctx.send_detached({e.results, e.host}, new std::vector<std::uint32_t>(std::move(ids)), bytes,
+      ctx.send_and_forget({e.results, e.host}, new std::vector<std::uint32_t>(std::move(ids)), bytes,
                         [](void* p) { delete static_cast<std::vector<std::uint32_t>*>(p); });
       ids.clear();
     }

@@ -12,7 +12,7 @@ void forward_to_dc(RunContext& ctx, InferenceState& state, EdgeNode& edge, std::
   state.requests[id].dc_server = dc.index;
   // The payload is the request's index plus one (SimGrid takes a null payload for none): no
   // allocation per request.
-  ctx.send_detached({dc.inbox, dc.host}, reinterpret_cast<void*>(std::uintptr_t(id) + 1), state.workload.frame_bytes);
+  ctx.send_and_forget({dc.inbox, dc.host}, reinterpret_cast<void*>(std::uintptr_t(id) + 1), state.workload.frame_bytes);
 }
 
 void edge_gpu(RunContext& ctx, InferenceState& state, EdgeNode& edge) {

@@ -96,11 +96,12 @@ struct RunContext {
     return post(to, reinterpret_cast<void*>(std::uintptr_t(index) + 1), bytes);
   }
   // A transfer nobody waits on: `payload` reaches the receiver of `to`; `clean` frees it if the
-  // transfer ends unfinished (a cut). In a run with `until`, it is an ordinary transfer that the
-  // traffic counter holds, so that a cut counts only the bytes it moved (SimGrid answers no
-  // question about a detached one); its handle is returned, and an actor that ends before its
-  // last such transfer arrived waits for it, since SimGrid cancels an ended actor's transfers.
-  sg4::CommPtr send_detached(const Endpoint& to, void* payload, double bytes, void (*clean)(void*) = nullptr) {
+  // transfer ends unfinished (a cut). SimGrid detaches it, keeping no handle; but in a run with
+  // `until` it is an ordinary transfer that the traffic counter holds, so that a cut counts only
+  // the bytes it moved (SimGrid answers no question about a detached one). Its handle is then
+  // returned, and an actor that ends before its last such transfer arrived waits for it, since
+  // SimGrid cancels an ended actor's transfers.
+  sg4::CommPtr send_and_forget(const Endpoint& to, void* payload, double bytes, void (*clean)(void*) = nullptr) {
     flow(sg4::this_actor::get_host(), to.host, bytes);
     sg4::CommPtr comm = to.mailbox->put_init(payload, std::uint64_t(bytes));
     if (trace) trace->transfer_started(comm, to.host, bytes);

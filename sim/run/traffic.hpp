@@ -22,7 +22,7 @@ class TrafficCounter {
   // on, started() keeps each transfer until the network reports it done (ended(), keyed by its
   // kernel activity) and cut() takes back from every link of its route what it had not moved
   // by then: in SimGrid's flow model every link of a route carries a flow at one rate at once.
-  // Transfers nobody waits on (RunContext::send_detached) are then sent as ordinary ones so
+  // Transfers nobody waits on (RunContext::send_and_forget) are then sent as ordinary ones so
   // that they can be asked too; `clean` frees the payload of one the cut leaves undelivered.
   void track_in_flight() { tracking_ = true; }
   bool tracking() const { return tracking_; }

@@ -100,7 +100,7 @@ TEST(Until, LinksCountOnlyWhatCrossedByTheCut) {
   }
 }
 
-// A camera's frames are sent without anyone waiting on them (RunContext::send_detached), and a
+// A camera's frames are sent without anyone waiting on them (RunContext::send_and_forget), and a
 // cut must count only what they moved too. One camera sends 1 MB frames (80 ms at 100 Mbps,
 // behind a 1 ms link) every 200 ms to a DC-only system: cut 40 ms into the first frame's
 // transfer the camera's link has carried half of it, and 20 ms into the second's, a quarter
