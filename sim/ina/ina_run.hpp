@@ -1,6 +1,7 @@
 #pragma once
 // The in-network aggregation part of a training run: switch services, INA workers and their
 // parameter servers, sharing this state. The policies' per-packet logic lives in models/ina.
+#include <bit>
 #include <functional>
 #include <map>
 #include <span>
@@ -47,6 +48,8 @@ struct InaJob {
   std::vector<std::uint32_t> level_of_worker;  // index into first_level
   bool two_level() const { return first_level.size() > 1; }
   InaSwitch* first_switch(std::uint32_t rank) const { return first_level[level_of_worker[rank]].sw; }
+  // The first level an item comes from: its contributors' (any one's; they share it).
+  std::uint32_t level_of(std::uint64_t contributors) const { return level_of_worker[std::countr_zero(contributors)]; }
   // The workers behind a second-level bitmap (one bit per first_level entry).
   std::uint64_t workers_of(std::uint64_t levels) const {
     std::uint64_t w = 0;

@@ -5,7 +5,6 @@
 // With two levels (ATP), a switch may also be a job's second level: it adds up the first-level
 // switches' sums and passes the rest on to the PS.
 #include <algorithm>
-#include <bit>
 #include <numeric>
 
 #include "ina/aggregator_slots.hpp"
@@ -62,7 +61,7 @@ class Outbox {
     it->second.times.push_back(t);
   }
   // Sends the items, one carry per destination host (`to(job)`), so that jobs sharing it share
-  // its link in time order; `post(job, arrival, message)` delivers. ECN marks the egress backlog.
+  // its link in time order; `post(job, arrival, ToPs&&)` delivers. ECN marks the egress backlog.
   template <class To, class Post>
   void send(InaRun& run, const InaSwitch& from, To to, Post post) {
     const double threshold = run.spec.ecn_threshold_bytes;
@@ -83,7 +82,7 @@ class Outbox {
       run.lines.carry(from.node, host, lanes);
       for (std::size_t k = 0; k < members.size(); ++k) {
         auto& [j, m] = out_[members[k]];
-        post(j, lanes[k].arrival, std::make_unique<ToPs>(std::move(m)));
+        post(j, lanes[k].arrival, std::move(m));
       }
       for (std::size_t k : members) out_[k].first = no_job;
     }
@@ -164,7 +163,7 @@ class Switch {
     InaJob& job = run_.job(m.job);
     for (std::size_t k = 0; k < m.items.size(); ++k) {
       const PsItem& item = m.items[k];
-      if (!run_.delivered(from_first_level(job, item)->node, sw_.node)) {
+      if (!run_.delivered(job.first_level[job.level_of(item.bitmap)].sw->node, sw_.node)) {
         ++job.counters.lost_packets;
         continue;
       }
@@ -241,16 +240,12 @@ class Switch {
     else to_second_.add(j, item, t);
   }
 
-  const InaSwitch* from_first_level(const InaJob& job, const PsItem& item) const {
-    return job.first_switch(std::uint32_t(std::countr_zero(item.bitmap)));
-  }
-
   // The second level adds up first-level sums, one contributor per first-level switch; a resend
   // flushes what it holds of the fragment (as at the first level); everything else passes on
   // to the PS, which completes the fragment from whatever reaches it.
   void second_level(std::uint32_t j, const PsItem& item, double t) {
     InaJob& job = run_.job(j);
-    const std::uint32_t level = job.level_of_worker[std::countr_zero(item.bitmap)];
+    const std::uint32_t level = job.level_of(item.bitmap);
     const bool whole = item.kind == PsItem::partial && item.bitmap == job.first_level[level].workers;
     const bool resend = item.kind == PsItem::packet && item.resend;
     if (!whole && !resend) {
@@ -294,11 +289,11 @@ class Switch {
   // packets to the parameter servers (jobs whose PS shares a host share its link).
   void dispatch() {
     to_second_.send(run_, sw_, [&](std::uint32_t j) { return run_.job(j).sw->node; },
-                    [&](std::uint32_t j, double arrival, std::unique_ptr<ToPs> m) {
-                      run_.job(j).sw->inbox.post(arrival, std::make_unique<SwitchMessage>(std::move(*m)));
+                    [&](std::uint32_t j, double arrival, ToPs&& m) {
+                      run_.job(j).sw->inbox.post(arrival, std::make_unique<SwitchMessage>(std::move(m)));
                     });
     to_ps_.send(run_, sw_, [&](std::uint32_t j) { return run_.job(j).ps; },
-                [&](std::uint32_t j, double arrival, std::unique_ptr<ToPs> m) { run_.job(j).ps_inbox.post(arrival, std::move(m)); });
+                [&](std::uint32_t j, double arrival, ToPs&& m) { run_.job(j).ps_inbox.post(arrival, std::make_unique<ToPs>(std::move(m))); });
   }
 
   InaRun& run_;

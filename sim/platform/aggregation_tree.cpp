@@ -36,37 +36,36 @@ std::vector<size_t> nodes_on(const Topology& topology, RouteFunction& routes, si
 AggregationTree aggregation_tree(const Topology& topology, RouteFunction* routes, const std::vector<size_t>& workers,
                                  size_t ps, int levels) {
   AggregationTree tree;
-  for (size_t w : workers) {
+  auto switch_of = [&](size_t w) {
     auto s = attached_switch(topology, w);
     if (!s) throw std::invalid_argument("\"" + topology.nodes[w].name + "\" is not attached to a switch");
-    tree.first_level.push_back(*s);
-  }
+    return *s;
+  };
+  // One level: one switch sums for all, the first worker's (each lookup scans the links).
+  tree.top = switch_of(workers.front());
   if (levels < 2) {
-    // One switch sums for all: the first worker's, as before two levels existed.
-    std::fill(tree.first_level.begin(), tree.first_level.end(), tree.first_level.front());
-    tree.top = tree.first_level.front();
+    tree.first_level.assign(workers.size(), tree.top);
     return tree;
   }
-  tree.top = tree.first_level.front();
+  for (size_t w : workers) tree.first_level.push_back(switch_of(w));
   if (!tree.two_level()) return tree;
   if (!routes) throw std::invalid_argument("two-level aggregation needs a platform whose routes clustersim computes (a tree, leaf_spine or fat_tree)");
-  // The first node of the first switch's route to the PS (the switch itself included) that
-  // every other first-level switch's route to the PS also visits. The PS's own switch is
+  // The second level: the first node of the first switch's walk to the PS (the switch itself
+  // included) that every other first-level switch's walk also visits. The PS's own switch is
   // always one, so this exists.
-  std::vector<size_t> candidates{tree.first_level.front()};
-  for (size_t n : nodes_on(topology, *routes, tree.first_level.front(), ps)) candidates.push_back(n);
-  std::vector<std::vector<size_t>> others;
   std::vector<size_t> distinct = tree.first_level;
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  std::vector<std::vector<size_t>> walks;
   for (size_t s : distinct) {
     std::vector<size_t> visited{s};
     for (size_t n : nodes_on(topology, *routes, s, ps)) visited.push_back(n);
-    others.push_back(std::move(visited));
+    walks.push_back(std::move(visited));
   }
+  const auto& candidates = walks[size_t(std::find(distinct.begin(), distinct.end(), tree.first_level.front()) - distinct.begin())];
   for (size_t c : candidates) {
     if (topology.nodes[c].role != NodeRole::switch_node) continue;
-    if (std::all_of(others.begin(), others.end(), [&](const auto& v) { return std::find(v.begin(), v.end(), c) != v.end(); })) {
+    if (std::all_of(walks.begin(), walks.end(), [&](const auto& v) { return std::find(v.begin(), v.end(), c) != v.end(); })) {
       tree.top = c;
       return tree;
     }
